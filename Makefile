@@ -1,0 +1,39 @@
+# Pipeline — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+CONFIG ?= Release
+RESULTS := artifacts/test-results
+# Extra arguments for `dotnet test`, e.g. make test FILTER='FullyQualifiedName~Verifiers'
+FILTER ?=
+
+.PHONY: help build run test test-fast validate-examples clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+build: ## Build everything and leave the CLI runnable as ./bin/pipeline
+	dotnet build Pipeline.sln -c $(CONFIG)
+	dotnet publish cli/Pipeline.Cli.csproj -c $(CONFIG) -o bin --no-build
+
+run: build ## Run the quickstart experiment embedded, on CPU (examples/quickstart.yaml)
+	./bin/pipeline run examples/quickstart.yaml
+
+test: ## Run every test suite; ends with one summary line
+	@rm -rf $(RESULTS)
+	dotnet build Pipeline.sln -c $(CONFIG)
+	@dotnet test Pipeline.sln -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) \
+		$(if $(FILTER),--filter "$(FILTER)") ; status=$$? ; scripts/test-summary.sh $(RESULTS) ; exit $$status
+
+test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)
+	@$(MAKE) --no-print-directory test FILTER='Category!=Slow'
+
+validate-examples: build ## Validate every example experiment
+	@for f in examples/*.yaml; do printf '%s: ' "$$f"; ./bin/pipeline validate "$$f" || exit 1; done
+
+clean: ## Remove build outputs and test results
+	dotnet clean Pipeline.sln -c $(CONFIG) >/dev/null
+	rm -rf bin artifacts

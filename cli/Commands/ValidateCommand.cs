@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Pipeline.Core.Spec;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline validate FILE</c>: prints <c>ok</c> (exit 0) or every problem, one per line (exit 1).</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "Experiment YAML file" };
+        var command = new Command("validate", "Check an experiment spec and report every problem at once") { file };
+        command.SetAction(parse => Run(parse.GetValue(file)!));
+        return command;
+    }
+
+    private static int Run(string path)
+    {
+        var result = SpecLoader.LoadFile(path);
+        if (result.IsValid)
+        {
+            Console.WriteLine("ok");
+            return 0;
+        }
+        foreach (var error in result.Errors) Console.WriteLine($"{path}: {error}");
+        return 1;
+    }
+}
