@@ -32,6 +32,7 @@ public static partial class LatexNormalizer
         s = UnwrapText(s);
         s = MixedNumber().Replace(s, "($1+\\frac{$2}{$3})");
         s = Degrees().Replace(s, "");
+        s = Quad().Replace(s, " ");
         s = Command().Replace(s, m => CommandReplacement(m.Groups[1].Value) ?? m.Value);
         s = ReplaceOperators(s);
         s = PercentWord().Replace(s, "%");
@@ -101,7 +102,7 @@ public static partial class LatexNormalizer
         "mp" => "∓",
         "pi" => "π",
         "dots" or "ldots" or "cdots" => "...",
-        "displaystyle" or "limits" or "quad" or "qquad" => " ",
+        "displaystyle" or "limits" => " ",
         "dfrac" or "tfrac" or "cfrac" => "\\frac",
         "dbinom" or "tbinom" => "\\binom",
         "lvert" or "rvert" or "vert" or "mid" => "|",
@@ -162,6 +163,10 @@ public static partial class LatexNormalizer
 
     [GeneratedRegex(@"\\([a-zA-Z]+)")]
     private static partial Regex Command();
+
+    // `\quad` also when glued to the next word (`,\quadx_{2}=…` occurs in real gold answers).
+    [GeneratedRegex(@"\\q?quad")]
+    private static partial Regex Quad();
 
     [GeneratedRegex(@"(?<!\\)\\[,;: >]|~")]
     private static partial Regex Spacing();

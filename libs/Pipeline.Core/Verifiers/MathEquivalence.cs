@@ -12,13 +12,15 @@
 // - matrices cell by cell; relations by proportionality; an assignment `x = v` equals v (and, as an equation,
 //   an equivalent equation);
 // - anything that did not parse by its normalised text.
-// Never throws; inputs longer than MaxLength are compared by normalised text only.
+// Never throws. Bounded work: normalised answers longer than MaxLength are compared by text only, and raw
+// answers longer than MaxNormalizedLength are not even normalised (trimmed text only).
 namespace Pipeline.Core.Verifiers;
 
 /// <summary>Equivalence of two extracted answers; see the file header for the rules.</summary>
 public static class MathEquivalence
 {
     private const int MaxLength = 2000;
+    private const int MaxNormalizedLength = 20_000;
     private const int MaxDepth = 8;
 
     /// <summary>Whether <paramref name="answer"/> and <paramref name="gold"/> (both already extracted) are equivalent.</summary>
@@ -27,6 +29,7 @@ public static class MathEquivalence
         try
         {
             if (string.IsNullOrWhiteSpace(answer) || string.IsNullOrWhiteSpace(gold)) return false;
+            if (answer.Length > MaxNormalizedLength || gold.Length > MaxNormalizedLength) return answer.Trim() == gold.Trim();
             var a = LatexNormalizer.Normalize(answer);
             var g = LatexNormalizer.Normalize(gold);
             if (a.Length == 0 || g.Length == 0) return false;

@@ -29,6 +29,8 @@ public sealed class VerifierRobustnessTests
         { string.Concat(Enumerable.Repeat("The answer is $", 20_000)), "1" },
         { string.Concat(Enumerable.Repeat("$$ \\[ \\( ", 20_000)), "1" },
         { new string('x', 1_000_000) + "\\boxed{1}", "1" },
+        { "\\boxed{" + new string('7', 1_000_000) + "}", new string('7', 1_000_000) },
+        { "\\boxed{" + string.Concat(Enumerable.Repeat("\\text{1,000} ", 50_000)) + "}", "1000" },
         { "</think>" + new string('-', 1_000), "-1" },
         { "\\boxed{\\sqrt[0]{0}/0 + \\log_0 0 + 0^{-1}}", "\\infty" },
     };
