@@ -1,15 +1,17 @@
 // Pulls the final answer text out of a model response (and out of a gold field).
 //
-// Policy, in order:
+// Policy, in order (the first that applies decides):
 // 1. Thinking: a response containing `</think>` is judged only on the text after the LAST `</think>`; a response
 //    that opens `<think>` but never closes it has no answer (it ran out of budget while thinking). A response with
 //    neither tag is judged whole.
 // 2. The final `\boxed{…}` (see BoxedAnswer: nested braces, `\boxed 5`, `\fbox`, joined multi-part boxes).
-//    An empty or unclosed final box is no answer; earlier boxes are not consulted.
+//    An empty or unclosed final box is no answer; earlier boxes are not consulted. A box outranks any answer cue,
+//    even a later one.
 // 3. GSM8K style `#### X`: the rest of that line.
 // 4. An answer cue — "The (final) answer is X", "Answer: X", "Answer $X$", "答案是X" — the last one wins. X runs to
 //    the end of its sentence or line (a '.' inside `$…$` or a number does not end it). When X is itself prose
-//    ("Final Answer: The largest $n$ is 34"), the answer is the last number or `$…$` math in that sentence.
+//    (two or more ordinary words: "Final Answer: The largest $n$ is 34"), the answer is the last number or `$…$`
+//    math of that sentence: the model marked that sentence as its answer.
 // 5. A bare answer: when nothing above matched, the whole trimmed text is the answer if it is short (≤ 400 chars)
 //    and not prose (fewer than three ordinary words outside `$…$` and \text{…}; "and"/"or" do not count). This is
 //    what makes `{output: "-5", gold: "-5"}` rows of `pipeline verify --input` work, and `28 percent`,
@@ -17,6 +19,9 @@
 // The last number of free prose does NOT count ("The cost is 10 dollars and the profit is 20" has no answer).
 // Qwen2.5-Math and Trinity fall back to it; we do not, because in RL it rewards responses that never commit to an
 // answer, including responses cut off mid-reasoning whose last number happens to match.
+//
+// A gold field (ExtractReference) follows steps 2–4 and otherwise is taken whole: golds are trusted, so a worked
+// MATH solution yields its final box and a bare gold of any length is the answer itself.
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Core.Verifiers;

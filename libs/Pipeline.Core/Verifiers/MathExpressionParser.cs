@@ -14,7 +14,8 @@
 //   commands := \frac a b, \binom a b, \sqrt[n]{x}, \sin…\ln \log_b \exp (optionally ^power, argument in ( ), { }
 //               or an implicit product: `\sin 2x`), \lfloor…\rfloor, \lceil…\rceil, Greek letters as variables.
 // TeX's one-token arguments are honoured for \frac and \sqrt (`\frac12` = 1/2, `\sqrt3`), but a plain exponent
-// takes the whole number (`2^10` = 1024, the plain-text reading). Runs of two letters are products (`ab` = a·b);
+// takes the whole number (`2^10` = 1024, the plain-text reading), and `1e-6` is scientific notation (but `2e` is
+// 2·e). Runs of two letters are products (`ab` = a·b);
 // runs of three or more that are not function names are one opaque symbol (`AZYUK`), so a word never equals its
 // anagram. Anything else (\sum, \lim, \int, unknown commands) fails the parse; callers then compare text.
 // Bounded: at most MaxLength characters and MaxDepth nesting levels.
@@ -197,7 +198,19 @@ internal sealed class MathExpressionParser
         }
         else if (Peek() == '.' && _pos > start) _pos++;   // "5." is 5
         if (_pos == start) throw new FormatException("number expected");
+        SkipScientificExponent();
         return new NumberNode(double.Parse(_text.AsSpan(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>`1e-6`, `2.5E3`: an e directly followed by an (optionally signed) digit is a decimal exponent.</summary>
+    private void SkipScientificExponent()
+    {
+        if (Peek() is not ('e' or 'E')) return;
+        var at = _pos + 1;
+        if (at < _text.Length && _text[at] is '+' or '-') at++;
+        if (at >= _text.Length || !char.IsAsciiDigit(_text[at])) return;
+        _pos = at;
+        while (_pos < _text.Length && char.IsAsciiDigit(_text[_pos])) _pos++;
     }
 
     /// <summary>A run of letters: a plain function name (`sqrt(2)`), `pi`, an opaque word, or one letter.</summary>

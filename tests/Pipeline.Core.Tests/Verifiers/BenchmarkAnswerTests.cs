@@ -57,7 +57,7 @@ public sealed class BenchmarkAnswerTests
 
     private static List<Dictionary<string, string>> Rows(string file)
     {
-        var path = Path.Combine(VerifierTestData.DataDirectory(), file);
+        var path = RepoPaths.SharedData(file);
         Assert.True(File.Exists(path), $"shared test data missing: {path}");
         return File.ReadLines(path)
             .Where(line => line.Trim().Length > 0)

@@ -18,6 +18,9 @@ public sealed class MathEquivalenceTests
     [InlineData("0.3333333", "\\frac13", true)]
     [InlineData("033", "33", true)]
     [InlineData(".5", "0.5", true)]
+    [InlineData("1e-6", "0.000001", true)]
+    [InlineData("2.5E3", "2500", true)]
+    [InlineData("2e", "2 \\cdot e", true)]
     public void AreEquivalent_FractionsAndDecimals(string answer, string gold, bool expected)
     {
         Assert.Equal(expected, MathEquivalence.AreEquivalent(answer, gold));

@@ -21,14 +21,6 @@ public sealed record ExtractionCase(int Id, string Input, string? Expected, stri
 
 internal static class VerifierTestData
 {
-    public static string DataDirectory()
-    {
-        var root = FindRepositoryRoot();
-        var data = Path.GetFullPath(Path.Combine(root, "..", "shared", "data"));
-        Assert.True(Directory.Exists(data), $"shared test data missing: expected the folder {data} (../shared/data beside the repository root {root})");
-        return data;
-    }
-
     public static IReadOnlyList<VerifierCase> VerifierCases() =>
         ReadRows("verifier_cases.jsonl").Select(row => new VerifierCase(
             row.GetProperty("id").GetInt32(),
@@ -50,21 +42,9 @@ internal static class VerifierTestData
 
     private static List<JsonElement> ReadRows(string name)
     {
-        var path = Path.Combine(DataDirectory(), name);
-        Assert.True(File.Exists(path), $"shared test data missing: {path}");
-        return File.ReadLines(path)
+        return File.ReadLines(RepoPaths.SharedData(name))
             .Where(line => line.Trim().Length > 0)
             .Select(line => JsonDocument.Parse(line).RootElement.Clone())
             .ToList();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) return dir.FullName;
-        }
-        Assert.Fail($"no Pipeline.sln in any folder above {AppContext.BaseDirectory}; cannot locate ../shared/data");
-        return "";
     }
 }
