@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Pipeline.Core.Spec;
-
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
@@ -21,12 +19,7 @@ internal static class RunCommand
 
     private static int Run(string path)
     {
-        var result = SpecLoader.LoadFile(path);
-        if (!result.IsValid)
-        {
-            foreach (var error in result.Errors) Console.Error.WriteLine($"{path}: {error}");
-            return 1;
-        }
+        if (SpecFile.LoadOrReport(path, Console.Error) is null) return 1;
         Console.Error.WriteLine($"{path}: spec ok, but training is not implemented yet (the learner arrives with the RL-loop issue).");
         return NotImplementedExitCode;
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Pipeline.Core.IO;
 using Pipeline.Core.Scoring;
-using Pipeline.Core.Spec;
 
 namespace Pipeline.Cli.Commands;
 
@@ -24,13 +23,8 @@ internal static class ScoreCommand
         command.SetAction(parse =>
         {
             var specPath = parse.GetValue(spec)!;
-            var loaded = SpecLoader.LoadFile(specPath);
-            if (!loaded.IsValid)
-            {
-                foreach (var error in loaded.Errors) Console.Error.WriteLine($"{specPath}: {error}");
-                return 1;
-            }
-            var scorer = new GroupScorer(loaded.Document!.Spec);
+            if (SpecFile.LoadOrReport(specPath, Console.Error) is not { } document) return 1;
+            var scorer = new GroupScorer(document.Spec);
             var defaultStep = parse.GetValue(step);
             return JsonlCommand.Run(parse.GetValue(input)!, parse.GetValue(output), row => Score(scorer, row, defaultStep));
         });

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Pipeline.Core.Spec;
-
 namespace Pipeline.Cli.Commands;
 
 /// <summary><c>pipeline validate FILE</c>: prints <c>ok</c> (exit 0) or every problem, one per line (exit 1).</summary>
@@ -16,13 +14,8 @@ internal static class ValidateCommand
 
     private static int Run(string path)
     {
-        var result = SpecLoader.LoadFile(path);
-        if (result.IsValid)
-        {
-            Console.WriteLine("ok");
-            return 0;
-        }
-        foreach (var error in result.Errors) Console.WriteLine($"{path}: {error}");
-        return 1;
+        if (SpecFile.LoadOrReport(path, Console.Out) is null) return 1;
+        Console.WriteLine("ok");
+        return 0;
     }
 }

@@ -55,7 +55,9 @@ public static class SpecLoader
         var binder = new YamlSpecBinder();
         var document = binder.Bind<ExperimentDocument>(stream.Documents[0].RootNode, "");
         var semantic = SpecValidator.Validate(document).Select(e => WithLine(e, binder.Marks));
-        return new SpecLoadResult(document, [.. binder.Errors, .. semantic]);
+        // In file order, so the list reads top to bottom like the spec; problems without a line come last.
+        var errors = binder.Errors.Concat(semantic).OrderBy(e => e.Line ?? int.MaxValue).ThenBy(e => e.Column ?? 0);
+        return new SpecLoadResult(document, [.. errors]);
     }
 
     // Semantic errors are found on the bound objects; give them the line of the field (or its nearest parent).
