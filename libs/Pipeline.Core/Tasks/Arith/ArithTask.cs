@@ -18,9 +18,13 @@ public static class ArithTask
     /// <summary>One in this many distinct problems is held out for the test split.</summary>
     public const int TestFraction = 5;
 
+    // Consecutive draws without a new problem after which a split counts as exhausted.
+    private const int MaxMisses = 20_000;
+
     /// <summary>The first <paramref name="count"/> distinct problems of a split.</summary>
+    /// <param name="exhaustive">When false, a split with fewer distinct problems returns all it has instead of throwing.</param>
     /// <exception cref="InvalidOperationException">The level has fewer distinct problems than asked for.</exception>
-    public static IReadOnlyList<ArithProblem> Problems(string split, Difficulty difficulty, int count, int streamSeed = 0)
+    public static IReadOnlyList<ArithProblem> Problems(string split, Difficulty difficulty, int count, int streamSeed = 0, bool exhaustive = true)
     {
         if (split is not ("train" or "test")) throw new ArgumentException($"unknown split '{split}'; expected train or test", nameof(split));
         var levels = ArithLevel.For(difficulty);
@@ -37,8 +41,9 @@ public static class ArithTask
                 problems.Add(problem);
                 misses = 0;
             }
-            else if (++misses > 100_000)
+            else if (++misses > MaxMisses)
             {
+                if (!exhaustive) break;
                 throw new InvalidOperationException(
                     $"synthetic:arith ({difficulty}, {split}) has only {problems.Count} distinct problems; {count} were asked for");
             }
