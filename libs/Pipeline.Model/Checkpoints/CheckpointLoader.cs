@@ -58,7 +58,7 @@ public static class CheckpointLoader
             foreach (var name in names)
             {
                 using var source = checkpoint.Read(name);
-                targets[name].copy_(source);
+                targets[name].copy_(source); // returns the target itself (a module tensor): not to dispose
             }
         }
         return new CheckpointLoadResult(names.Count, ignored);

@@ -48,12 +48,12 @@ public sealed record SafetensorsHeader(IReadOnlyDictionary<string, string> Metad
     }
 
     /// <summary>Checks a header's JSON, given where the data starts and how long the file is.</summary>
-    public static SafetensorsHeader Parse(ReadOnlySpan<byte> json, long dataStart, long fileLength, string path)
+    public static SafetensorsHeader Parse(ReadOnlyMemory<byte> json, long dataStart, long fileLength, string path)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray());
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {

@@ -55,9 +55,18 @@ public static class SafetensorsWriter
         stream.Write(header);
         foreach (var item in plan)
         {
-            using var cpu = item.Tensor.to(item.Type, torch.CPU);
-            using var contiguous = cpu.contiguous();
-            TensorBytes.Write(contiguous, stream);
+            var cpu = item.Tensor.to(item.Type, torch.CPU);
+            var contiguous = cpu.contiguous();
+            try
+            {
+                TensorBytes.Write(contiguous, stream);
+            }
+            finally
+            {
+                // TorchSharp 0.107 returns new handles even when nothing changes; never dispose the caller's tensor itself.
+                if (!ReferenceEquals(contiguous, item.Tensor) && !ReferenceEquals(contiguous, cpu)) contiguous.Dispose();
+                if (!ReferenceEquals(cpu, item.Tensor)) cpu.Dispose();
+            }
         }
         return plan.Count == 0 ? 0 : plan[^1].End;
     }

@@ -4,6 +4,7 @@ using static Pipeline.Model.Tests.Checkpoints.CheckpointTestFiles;
 
 namespace Pipeline.Model.Tests.Checkpoints;
 
+/// <summary>Strict state-dict application to a hand-made module: exact copies, dtype conversion, every mismatch listed, the tied-embedding rule.</summary>
 public class CheckpointLoaderTests : IDisposable
 {
     private readonly TempFolder _folder = new();

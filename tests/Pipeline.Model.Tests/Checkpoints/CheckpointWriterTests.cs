@@ -6,6 +6,7 @@ using static Pipeline.Model.Tests.Checkpoints.CheckpointTestFiles;
 
 namespace Pipeline.Model.Tests.Checkpoints;
 
+/// <summary>Saving a module as an HF folder: config.json, pt metadata, dtype, generation config, layouts, load → save reproducing files.</summary>
 public class CheckpointWriterTests : IDisposable
 {
     private readonly TempFolder _folder = new();

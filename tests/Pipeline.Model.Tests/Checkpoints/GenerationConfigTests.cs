@@ -2,6 +2,7 @@ using Pipeline.Model.Checkpoints;
 
 namespace Pipeline.Model.Tests.Checkpoints;
 
+/// <summary>generation_config.json: the Qwen3 file as published, eos as id or list, every bad field reported with the file.</summary>
 public class GenerationConfigTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -4,6 +4,7 @@ using static Pipeline.Model.Tests.Checkpoints.CheckpointTestFiles;
 
 namespace Pipeline.Model.Tests.Checkpoints;
 
+/// <summary>Write → read is bit-identical for every dtype; BF16/F16 upcasts equal the exact float32 values; chunked IO.</summary>
 public class SafetensorsRoundTripTests
 {
     [Theory]

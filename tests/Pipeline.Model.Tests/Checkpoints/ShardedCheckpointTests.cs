@@ -5,6 +5,7 @@ using static Pipeline.Model.Tests.Checkpoints.CheckpointTestFiles;
 
 namespace Pipeline.Model.Tests.Checkpoints;
 
+/// <summary>Sharded folders: transformers' shard names and index, round trip, and each inconsistency of index and shards.</summary>
 public class ShardedCheckpointTests : IDisposable
 {
     private readonly TempFolder _folder = new();
