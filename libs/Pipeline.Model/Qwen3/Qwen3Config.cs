@@ -86,7 +86,7 @@ public sealed record Qwen3Config
         try
         {
             var normalised = (JsonObject)json.DeepClone();
-            if (normalised["eos_token_id"] is JsonValue single) normalised["eos_token_id"] = new JsonArray(single.GetValue<int>());
+            NormaliseEos(normalised, source);
             var config = normalised.Deserialize<Qwen3Config>()!;
             var known = typeof(Qwen3Config).GetProperties()
                 .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name)
@@ -103,18 +103,40 @@ public sealed record Qwen3Config
         }
     }
 
+    /// <summary>eos_token_id may be one id, a list, or null; the record always holds a list.</summary>
+    private static void NormaliseEos(JsonObject json, string source)
+    {
+        switch (json["eos_token_id"])
+        {
+            case null:
+                json.Remove("eos_token_id");
+                break;
+            case JsonValue single when single.GetValueKind() == JsonValueKind.Number && single.TryGetValue<int>(out var id):
+                json["eos_token_id"] = new JsonArray(id);
+                break;
+            case JsonArray:
+                break;
+            case var other:
+                throw Invalid(source, [$"eos_token_id must be a token id or a list of token ids, got {other.ToJsonString()}"]);
+        }
+    }
+
     /// <summary>The config as config.json text (known fields plus <see cref="Extra"/>).</summary>
     public string ToJson()
     {
-        var json = JsonSerializer.SerializeToNode(this)!.AsObject();
-        json["eos_token_id"] = EosTokenIds.Count == 1 ? EosTokenIds[0] : new JsonArray([.. EosTokenIds.Select(i => (JsonNode?)i)]);
+        var json = JsonSerializer.SerializeToNode(this, WriteOptions)!.AsObject();
+        if (EosTokenIds.Count == 0) json.Remove("eos_token_id");
+        else json["eos_token_id"] = EosTokenIds.Count == 1 ? EosTokenIds[0] : new JsonArray([.. EosTokenIds.Select(i => (JsonNode?)i)]);
         foreach (var (key, value) in Extra) json[key] = value?.DeepClone();
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Unset optional fields (torch_dtype, bos_token_id) are left out rather than written as null.</summary>
+    private static readonly JsonSerializerOptions WriteOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     private static void CheckUnsupported(JsonObject json, List<string> problems)
     {
-        var type = json["model_type"]?.GetValue<string>();
+        var type = StringField(json, "model_type", problems);
         if (type is not null and not "qwen3")
             problems.Add($"model_type '{type}' is not supported; expected 'qwen3' (dense Qwen3; MoE models are not implemented)");
         if (json["rope_scaling"] is JsonObject)
@@ -123,8 +145,16 @@ public sealed record Qwen3Config
             problems.Add("use_sliding_window is true, but sliding-window attention is not implemented");
         if (json["attention_bias"] is JsonValue b && b.TryGetValue<bool>(out var bias) && bias)
             problems.Add("attention_bias is true, but Qwen3 attention has no biases in this implementation");
-        if (json["hidden_act"] is JsonValue act && act.GetValue<string>() != "silu")
+        if (StringField(json, "hidden_act", problems) is { } act && act != "silu")
             problems.Add($"hidden_act '{act}' is not supported; expected 'silu'");
+    }
+
+    private static string? StringField(JsonObject json, string field, List<string> problems)
+    {
+        if (json[field] is null) return null;
+        if (json[field] is JsonValue v && v.TryGetValue<string>(out var text)) return text;
+        problems.Add($"{field} must be a string, got {json[field]!.ToJsonString()}");
+        return null;
     }
 
     private void CheckShapes(List<string> problems)
