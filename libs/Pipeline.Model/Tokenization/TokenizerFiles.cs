@@ -85,6 +85,16 @@ public static class TokenizerFiles
         return new TokenizerFolderSpec(vocab, merges);
     }
 
+    /// <summary>
+    /// <see cref="ByteLevelBpe"/> plus Qwen's chat tokens right after the vocabulary, eos_token &lt;|im_end|&gt;
+    /// and pad_token &lt;|endoftext|&gt; — a small tokenizer that chats like Qwen3's.
+    /// </summary>
+    public static TokenizerFolderSpec QwenStyle(IEnumerable<string> words)
+    {
+        var spec = ByteLevelBpe(words);
+        return spec with { AddedTokens = QwenChatTokens(spec.Vocab.Count), EosToken = "<|im_end|>", PadToken = "<|endoftext|>" };
+    }
+
     /// <summary>Writes <c>tokenizer.json</c> and <c>tokenizer_config.json</c> into <paramref name="folder"/> (created if needed).</summary>
     public static void Write(string folder, TokenizerFolderSpec spec)
     {

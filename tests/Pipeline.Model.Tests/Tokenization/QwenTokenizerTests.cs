@@ -111,6 +111,17 @@ public class QwenTokenizerTests(QwenTokenizerFixture fixture)
     }
 
     [Fact]
+    public void Encode_CombiningMarkAfterAddedToken_TokenIsMatchedBeforeNfc()
+    {
+        // NFC of the whole text would turn "<think>" + U+0338 into "<think≯"; HF cuts the token out first.
+        var ids = _tokenizer.Encode("<think>\u0338");
+
+        Assert.Equal(151667, ids[0]);
+        Assert.Equal(fixture.OracleEncode("<think>\u0338"), ids);
+        Assert.Equal("<think>\u0338", _tokenizer.Decode(ids));
+    }
+
+    [Fact]
     public void Encode_AstralDigitAfterSpace_SplitsLikeHf()
     {
         // " 𝟎": HF's regex sees the code point as \p{N}; UTF-16 regexes would glue it to the space.
