@@ -32,16 +32,18 @@ public sealed class QwenTokenizer
     private readonly int[] _tokenByteStart;      // id → start in _tokenBytes; id + 1 → end
     private readonly string? _chatTemplate;
 
-    private QwenTokenizer(TokenizerModel model, TokenizerConfig config, IReadOnlyList<int> extraEosIds, string source)
+    // tokenizerJson names errors in the model; configSource (tokenizer_config.json, or tokenizer.json
+    // when there is none) names errors in the config.
+    private QwenTokenizer(TokenizerModel model, TokenizerConfig config, IReadOnlyList<int> extraEosIds, string tokenizerJson, string configSource)
     {
-        var added = MergeAddedTokens(model.AddedTokens, config.AddedTokensDecoder, source);
+        var added = MergeAddedTokens(model.AddedTokens, config.AddedTokensDecoder, tokenizerJson, configSource);
         _vocab = model.Vocab;
         _nfc = model.Nfc;
         _addedByContent = added.GroupBy(t => t.Content).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _rawAddedTokens = new AddedTokenMatcher(added.Where(t => !t.Normalized));
         _normalizedAddedTokens = new AddedTokenMatcher(added.Where(t => t.Normalized));
         AddedTokens = added;
-        _bpe = CreateBpe(model, source);
+        _bpe = CreateBpe(model, tokenizerJson);
 
         VocabSize = Math.Max(model.Vocab.Count == 0 ? 0 : model.Vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(t => t.Id) + 1);
         _tokens = new string?[VocabSize];
@@ -50,8 +52,8 @@ public sealed class QwenTokenizer
         foreach (var token in added) { _tokens[token.Id] = token.Content; _special[token.Id] = token.Special; }
         (_tokenBytes, _tokenByteStart) = BuildByteTable(_tokens);
 
-        EosTokenIds = ResolveEos(config.EosToken, extraEosIds, source);
-        PadTokenId = config.PadToken is null ? null : TokenToId(config.PadToken) ?? throw MissingToken("pad_token", config.PadToken, source);
+        EosTokenIds = ResolveEos(config.EosToken, extraEosIds, configSource);
+        PadTokenId = config.PadToken is null ? null : TokenToId(config.PadToken) ?? throw MissingToken("pad_token", config.PadToken, configSource);
         _chatTemplate = config.ChatTemplate;
     }
 
@@ -88,7 +90,7 @@ public sealed class QwenTokenizer
         ArgumentException.ThrowIfNullOrEmpty(tokenizerJson);
         var model = TokenizerJsonReader.Read(tokenizerJson);
         var config = tokenizerConfig is null ? TokenizerConfig.Empty : TokenizerConfigReader.Read(tokenizerConfig);
-        return new QwenTokenizer(model, config, extraEosIds, tokenizerConfig ?? tokenizerJson);
+        return new QwenTokenizer(model, config, extraEosIds, tokenizerJson, tokenizerConfig ?? tokenizerJson);
     }
 
     /// <summary>Token ids of <paramref name="text"/>; added/special tokens written in the text become their ids.</summary>
@@ -179,14 +181,17 @@ public sealed class QwenTokenizer
         }
     }
 
-    private static List<AddedToken> MergeAddedTokens(List<AddedToken> fromTokenizer, List<AddedToken> fromConfig, string source)
+    private static List<AddedToken> MergeAddedTokens(List<AddedToken> fromTokenizer, List<AddedToken> fromConfig, string tokenizerJson, string configSource)
     {
-        var byId = fromTokenizer.ToDictionary(t => t.Id);
+        var byId = new Dictionary<int, AddedToken>();
+        foreach (var token in fromTokenizer)
+            if (!byId.TryAdd(token.Id, token))
+                throw new InvalidDataException($"{tokenizerJson}: added_tokens has id {token.Id} twice ('{byId[token.Id].Content}', '{token.Content}')");
         foreach (var token in fromConfig)
         {
             if (!byId.TryGetValue(token.Id, out var existing)) byId[token.Id] = token;
             else if (existing.Content != token.Content)
-                throw new InvalidDataException($"{source}: added_tokens_decoder[\"{token.Id}\"] is '{token.Content}' but tokenizer.json has '{existing.Content}'");
+                throw new InvalidDataException($"{configSource}: added_tokens_decoder[\"{token.Id}\"] is '{token.Content}' but tokenizer.json has '{existing.Content}'");
         }
         return byId.Values.OrderBy(t => t.Id).ToList();
     }
