@@ -21,9 +21,11 @@ public interface ICausalLM
     /// <paramref name="positionIds"/> (B, T): rotary positions, default P + 0 … P + T − 1 for every row.
     /// <paramref name="attentionMask"/> (B, P + T): true/1 for real tokens, false/0 for padding, default all real.
     /// With a <paramref name="cache"/> only the new tokens are processed and the cache advances by T.
+    /// <paramref name="logitsToKeep"/> &gt; 0 returns only the last that many positions, (B, logitsToKeep, V), as HF's
+    /// argument of that name: a prefill needs one row, not T × V floats.
     /// Throws <see cref="ArgumentException"/> (never aborts) on ids outside the vocabulary or inconsistent shapes.
     /// </summary>
-    Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null);
+    Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, int logitsToKeep = 0);
 
     /// <summary>An empty KV cache for <paramref name="batchSize"/> rows; <paramref name="capacity"/> slots preallocated.</summary>
     KvCache NewCache(long batchSize, int capacity);

@@ -52,14 +52,16 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLM
     public Qwen3Model Model => _model;
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null)
+    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, int logitsToKeep = 0)
     {
         using var scope = torch.NewDisposeScope();
         var inputs = ForwardInputs.Prepare(inputIds, positionIds, attentionMask, cache, VocabSize, _model.LayerCount, Device);
         var hidden = _model.forward(inputs, cache); // (B, T, hidden)
+        var t = hidden.shape[1];
+        if (logitsToKeep > 0 && logitsToKeep < t) hidden = hidden.narrow(1, t - logitsToKeep, logitsToKeep); // (B, K, hidden)
         var logits = _lmHead is null
-            ? nn.functional.linear(hidden, _model.EmbeddingWeight) // (B, T, V), tied head
-            : _lmHead.forward(hidden); // (B, T, V)
+            ? nn.functional.linear(hidden, _model.EmbeddingWeight) // (B, T or K, V), tied head
+            : _lmHead.forward(hidden); // (B, T or K, V)
         return logits.MoveToOuterDisposeScope();
     }
 
