@@ -72,6 +72,7 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLM
     /// <summary>
     /// Re-draws every weight as HF does: normal(0, <paramref name="std"/>) for linear/embedding, ones for norms. Draws
     /// from <paramref name="generator"/> when given (independent of other threads), else from torch's default generator.
+    /// (Tensor.normal_ rather than nn.init.normal_, which ignores its generator argument in TorchSharp 0.107.)
     /// </summary>
     public void InitializeWeights(double std, Generator? generator = null)
     {
@@ -80,8 +81,8 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLM
         {
             switch (module)
             {
-                case Linear linear: nn.init.normal_(linear.weight!, 0, std, generator); break;
-                case Qwen3Embedding embedding: nn.init.normal_(embedding.Weight, 0, std, generator); break;
+                case Linear linear: linear.weight!.normal_(0, std, generator); break;
+                case Qwen3Embedding embedding: embedding.Weight.normal_(0, std, generator); break;
                 case Qwen3RmsNorm norm: nn.init.ones_(norm.Weight); break;
             }
         }

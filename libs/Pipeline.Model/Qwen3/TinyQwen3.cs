@@ -40,9 +40,9 @@ public static class TinyQwen3
         using var generator = new Generator(seed, model.Device);
         model.InitializeWeights(std, generator);
         using var noGrad = torch.no_grad();
-        foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.EndsWith("norm.weight", StringComparison.Ordinal)))
+        foreach (var (_, norm) in model.named_parameters().Where(p => p.name.EndsWith("norm.weight", StringComparison.Ordinal)))
         {
-            nn.init.normal_(parameter, 1, 0.1, generator);
+            norm.normal_(1, 0.1, generator);
         }
         model.eval();
         return model;
