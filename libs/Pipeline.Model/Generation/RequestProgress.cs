@@ -1,6 +1,6 @@
 // One request's state during generation: what it has produced and whether it is done. Stop rules, in order: an EOS
 // id; a stop string in the decoded generated text (prompt excluded, as HF's StopStringCriteria); the request's own
-// MaxNewTokens.
+// MaxNewTokens. An EOS on the last allowed token is a Stop: the model did end there.
 namespace Pipeline.Model.Generation;
 
 internal sealed class RequestProgress(GenerationRequest request, GenerationOptions options)
@@ -32,10 +32,17 @@ internal sealed class RequestProgress(GenerationRequest request, GenerationOptio
     public GenerationResult ToResult() =>
         new([.. _tokens], [.. _logProbs], [.. _rawLogProbs], Finish ?? FinishReason.Length, options.Decode?.Invoke(_tokens));
 
+    /// <summary>
+    /// Checked after every token, so only a match completed by the newest token is new: decoding a tail window is
+    /// enough and keeps long generations linear. The window allows 4 tokens per character of the longest stop string
+    /// (byte-level BPE can split one character over up to 4 byte tokens) plus slack for a partial first character.
+    /// </summary>
     private bool HitsStopString()
     {
         if (options.StopStrings.Count == 0) return false;
-        var text = options.Decode!(_tokens);
+        var window = 4 * options.StopStrings.Max(s => s.Length) + 8;
+        var tail = _tokens.Count <= window ? _tokens : _tokens.GetRange(_tokens.Count - window, window);
+        var text = options.Decode!(tail);
         return options.StopStrings.Any(stop => text.Contains(stop, StringComparison.Ordinal));
     }
 }

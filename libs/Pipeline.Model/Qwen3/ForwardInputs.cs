@@ -39,6 +39,18 @@ public sealed record ForwardInputs(Tensor InputIds, Tensor PositionIds, Tensor K
     }
 
     /// <summary>
+    /// What scaled_dot_product_attention needs. Without padding, a prefill is plain causal attention (is_causal: SDPA's
+    /// fused kernel, measured ~10× faster on CPU than the masked path at batch 1) and a single new token may attend to
+    /// every filled slot (no mask at all); otherwise the explicit mask of <see cref="AttentionMask"/>.
+    /// </summary>
+    public (Tensor? Mask, bool IsCausal) Attention()
+    {
+        var t = InputIds.shape[1];
+        if ((t == 1 || Past == 0) && KeyMask.all().item<bool>()) return (null, t > 1);
+        return (AttentionMask(), false);
+    }
+
+    /// <summary>
     /// (B, 1, T, S) boolean: query i (slot P + i) may attend key slot j when j ≤ P + i and slot j holds a real token,
     /// and always to itself, so a padding query's row is never all-false (SDPA would return NaN there; its output is
     /// never read, but NaN must not leak into the cache or into gradients).

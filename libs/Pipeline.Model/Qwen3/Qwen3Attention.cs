@@ -2,7 +2,8 @@
 // (RMSNorm over head_dim, one weight shared by all heads) applied per head BEFORE the rotary embedding; grouped-query
 // attention by repeating each K/V head H/Hkv times (HF repeat_kv, i.e. repeat_interleave on the head axis); scale
 // D^-0.5. Uses TorchSharp's scaled_dot_product_attention, which has no GQA option (hence the repeat) and takes a
-// boolean mask (true = may attend) built once per forward by Qwen3Model.
+// boolean mask (true = may attend) built once per forward (ForwardInputs.Attention), or no mask and its is_casual flag
+// when nothing is padded.
 //
 // Shapes: B batch, T new tokens, S = cached + new tokens, H query heads, Hkv key/value heads, D head_dim.
 using TorchSharp;
@@ -42,10 +43,11 @@ public sealed class Qwen3Attention : nn.Module
     /// <param name="x">(B, T, hidden) normed hidden states.</param>
     /// <param name="cos">(B, T, D) rotary cosines of the new tokens' positions.</param>
     /// <param name="sin">(B, T, D) rotary sines.</param>
-    /// <param name="mask">(B, 1, T, S) boolean, true where a query may attend to a key.</param>
+    /// <param name="mask">(B, 1, T, S) boolean, true where a query may attend to a key; null: see <paramref name="isCausal"/>.</param>
+    /// <param name="isCausal">Without a mask: true = plain causal attention (T = S), false = every query sees every key.</param>
     /// <param name="cache">When given, the new K/V are appended and attention covers all S cached slots.</param>
     /// <returns>(B, T, hidden).</returns>
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache)
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool isCausal, KvCache? cache)
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
@@ -57,7 +59,7 @@ public sealed class Qwen3Attention : nn.Module
         if (cache is not null) (k, v) = cache.Append(_layerIndex, k, v); // (B, Hkv, S, D)
         k = RepeatKv(k); // (B, H, S, D)
         v = RepeatKv(v); // (B, H, S, D)
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, false); // (B, H, T, D)
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, mask, 0.0, isCausal); // (B, H, T, D)
         y = y.transpose(1, 2).reshape(b, t, _heads * _headDim); // (B, T, H·D)
         return _oProj.forward(y).MoveToOuterDisposeScope(); // (B, T, hidden)
     }

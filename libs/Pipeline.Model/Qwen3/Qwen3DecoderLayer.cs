@@ -25,11 +25,11 @@ public sealed class Qwen3DecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>(B, T, hidden) → (B, T, hidden); cos/sin (B, T, D), mask (B, 1, T, S).</summary>
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache? cache)
+    /// <summary>(B, T, hidden) → (B, T, hidden); cos/sin (B, T, D), mask (B, 1, T, S) or null (see Qwen3Attention).</summary>
+    public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool isCausal, KvCache? cache)
     {
         using var scope = torch.NewDisposeScope();
-        var h = x + _selfAttention.forward(_inputLayerNorm.forward(x), cos, sin, mask, cache);
+        var h = x + _selfAttention.forward(_inputLayerNorm.forward(x), cos, sin, mask, isCausal, cache);
         var output = h + _mlp.forward(_postAttentionLayerNorm.forward(h));
         return output.MoveToOuterDisposeScope();
     }

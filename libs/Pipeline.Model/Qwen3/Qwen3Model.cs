@@ -39,8 +39,8 @@ public sealed class Qwen3Model : nn.Module
         using var scope = torch.NewDisposeScope();
         var h = _embedTokens.forward(inputs.InputIds); // (B, T, hidden)
         var (cos, sin) = _rotary.CosSin(inputs.PositionIds, h.dtype); // (B, T, D) each
-        var mask = inputs.AttentionMask(); // (B, 1, T, S)
-        foreach (var layer in _layers) h = layer.forward(h, cos, sin, mask, cache);
+        var (mask, isCausal) = inputs.Attention(); // (B, 1, T, S) or none
+        foreach (var layer in _layers) h = layer.forward(h, cos, sin, mask, isCausal, cache);
         cache?.Advance((int)inputs.InputIds.shape[1]);
         return _norm.forward(h).MoveToOuterDisposeScope();
     }

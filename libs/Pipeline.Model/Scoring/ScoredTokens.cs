@@ -43,8 +43,8 @@ public sealed class ScoredTokens : IDisposable
 
     private float[][] Rows(Tensor values)
     {
-        using var cpu = values.detach().to(ScalarType.Float32).cpu();
-        var flat = cpu.data<float>().ToArray();
+        using var scope = torch.NewDisposeScope();
+        var flat = values.detach().to(ScalarType.Float32).cpu().data<float>().ToArray();
         var width = (int)values.shape[1];
         return Lengths.Select((n, b) => flat.AsSpan(b * width, n - 1).ToArray()).ToArray();
     }

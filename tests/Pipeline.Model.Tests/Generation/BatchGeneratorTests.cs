@@ -49,6 +49,18 @@ public class BatchGeneratorTests
     }
 
     [Fact]
+    public void Generate_StopStringFarPastTheDecodeWindow_IsFound()
+    {
+        var model = new BigramMockModel(BigramMockModel.Successors(40)); // 1, 2, …, 39, 0, …
+        var options = Greedy() with { StopStrings = ["NO"], Decode = ids => string.Concat(ids.Select(i => (char)('0' + i))) };
+
+        var result = BatchGenerator.Generate(model, [new GenerationRequest([0], 100)], options)[0];
+
+        Assert.Equal(Enumerable.Range(1, 31), result.TokenIds); // 'N' = token 30, 'O' = token 31
+        Assert.Equal(FinishReason.Stop, result.FinishReason);
+    }
+
+    [Fact]
     public void Generate_StopStringInPromptOnly_DoesNotStop()
     {
         var model = new BigramMockModel(BigramMockModel.Successors(Vocab));

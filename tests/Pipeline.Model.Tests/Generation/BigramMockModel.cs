@@ -15,9 +15,9 @@ internal sealed class BigramMockModel(float[][] table) : ICausalLM
 
     public Device Device => torch.CPU;
 
-    /// <summary>Row a: logits of the token after a; the greedy successor of a is <c>(a + 1) % V</c> unless overridden.</summary>
+    /// <summary>Row a: logits of the token after a; the greedy successor of a is <c>(a + 1) % V</c> (V ≤ 60).</summary>
     public static float[][] Successors(int vocabSize) =>
-        Enumerable.Range(0, vocabSize).Select(a => Enumerable.Range(0, vocabSize).Select(b => b == (a + 1) % vocabSize ? 3f : 0.1f * b).ToArray()).ToArray();
+        Enumerable.Range(0, vocabSize).Select(a => Enumerable.Range(0, vocabSize).Select(b => b == (a + 1) % vocabSize ? 3f : 0.05f * b).ToArray()).ToArray();
 
     public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, int logitsToKeep = 0)
     {
