@@ -1,5 +1,5 @@
 // Checks and normalises what a caller hands to a forward pass, BEFORE any matmul: in this TorchSharp a matmul with
-// mismatched shapes aborts the whole process instead of throwing, and an out-of-range embedding index is no better.
+// mismatched shapes aborts the whole process instead of throwing, and an out-of-range id would index past the embedding.
 // Every problem becomes an ArgumentException that names the argument, the expected and the actual shape or value.
 // Also builds the boolean attention mask and default positions shared by all layers.
 //
@@ -27,7 +27,7 @@ public sealed record ForwardInputs(Tensor InputIds, Tensor PositionIds, Tensor K
         var past = 0;
         if (cache is not null)
         {
-            if (cache.Layers != layers && cache.Layers != 0)
+            if (cache.Layers != layers)
                 throw new ArgumentException($"KV cache has {cache.Layers} layers, the model {layers}", nameof(cache));
             if (cache.BatchSize != b)
                 throw new ArgumentException($"KV cache holds {cache.BatchSize} rows, input ids have {b}", nameof(cache));

@@ -19,7 +19,7 @@ public sealed class ScoredTokens : IDisposable
     /// <summary>(B, N) float32: log p(t_i | t_&lt;i) under softmax(logits / temperature); 0 at padding.</summary>
     public Tensor LogProbs { get; }
 
-    /// <summary>(B, N) float32: entropy (nats) of the temperature-scaled predictive distribution before t_i; 0 at padding.</summary>
+    /// <summary>(B, N) float32: entropy (nats) of the temperature-scaled predictive distribution before t_i; 0 at padding. No gradient.</summary>
     public Tensor Entropies { get; }
 
     /// <summary>(B, N) bool: true where a real token is scored.</summary>

@@ -83,6 +83,17 @@ public class ForwardValidationTests
     }
 
     [Fact]
+    public void Forward_CacheWithOtherLayerCount_Throws()
+    {
+        using var ids = torch.ones([1, 3], ScalarType.Int64);
+        using var cache = new KvCache(5, 1, 2, 16, 8, torch.CPU, ScalarType.Float32);
+
+        var error = Assert.Throws<ArgumentException>(() => Model.Forward(ids, cache: cache));
+
+        Assert.Contains("KV cache has 5 layers, the model 2", error.Message);
+    }
+
+    [Fact]
     public void Forward_Int32Ids_AreAccepted()
     {
         using var ids = torch.tensor(new[] { 1, 2, 3 }, [1, 3]);

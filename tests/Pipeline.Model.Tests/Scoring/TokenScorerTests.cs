@@ -73,6 +73,7 @@ public class TokenScorerTests
         using (var scored = TokenScorer.Score(model, [[1, 2, 3, 4, 5], [6, 7, 8]], temperature: 0.8f, withGrad: true))
         {
             Assert.True(scored.LogProbs.requires_grad);
+            Assert.False(scored.Entropies.requires_grad);
             using var loss = -scored.LogProbs.sum();
             loss.backward();
         }
