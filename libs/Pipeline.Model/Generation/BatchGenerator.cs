@@ -15,6 +15,8 @@ namespace Pipeline.Model.Generation;
 /// <summary>Generates completions for a batch of ragged prompts (see the file header).</summary>
 public static class BatchGenerator
 {
+    private const int InitialDecodeSlots = 1024;
+
     /// <summary>One result per request, in request order.</summary>
     /// <exception cref="ArgumentException">Empty prompt, an id outside the vocabulary, negative MaxNewTokens, bad sampling options, or stop strings without a decoder.</exception>
     public static IReadOnlyList<GenerationResult> Generate(ICausalLM model, IReadOnlyList<GenerationRequest> requests, GenerationOptions options)
@@ -28,7 +30,9 @@ public static class BatchGenerator
         using var generator = new Generator(options.Seed ?? (ulong)Random.Shared.NextInt64(), model.Device);
         var promptLength = live.Max(i => requests[i].PromptIds.Count);
         var padding = live.Select(i => (long)(promptLength - requests[i].PromptIds.Count)).ToList();
-        using var cache = model.NewCache(live.Count, promptLength + live.Max(i => requests[i].MaxNewTokens));
+        // Room for up to InitialDecodeSlots new tokens; the cache doubles beyond that, so a batch that stops early
+        // (the usual case once length rewards bite) never holds memory for its full token limit.
+        using var cache = model.NewCache(live.Count, promptLength + Math.Min(InitialDecodeSlots, live.Max(i => requests[i].MaxNewTokens)));
 
         var next = Step(model, cache, Prefill(requests, live, promptLength, model.Device), options.Sampling, generator, live, progress);
         while (true)
