@@ -44,7 +44,7 @@ internal static class ShapingGen
     {
         Type = type,
         Schedule = ShapingCatalog.Describe(type).Parameters.Any(p => p.Name == ShapingParameterNames.Schedule)
-            ? [new ScheduleStageSpec { Step = 0, TargetTokens = 100 }]
+            ? [new ScheduleStageSpec { Step = 0, TargetTokens = 1 }] // valid for every rollout limit
             : null,
     };
 
