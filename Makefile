@@ -10,7 +10,7 @@ RESULTS := artifacts/test-results
 # Extra arguments for `dotnet test`, e.g. make test FILTER='FullyQualifiedName~Verifiers'
 FILTER ?=
 
-.PHONY: help build run test test-fast validate-examples clean
+.PHONY: help build run test test-fast bench validate-examples clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ test: ## Run every test suite; ends with one summary line
 
 test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)
 	@$(MAKE) --no-print-directory test FILTER='Category!=Slow'
+
+bench: ## Measure matmul and model throughput; writes bench/results/*.json and BENCHMARKS.md
+	dotnet build bench/Pipeline.Bench -c $(CONFIG)
+	dotnet run --project bench/Pipeline.Bench -c $(CONFIG) --no-build -- --root $(CURDIR)
 
 validate-examples: build ## Validate every example experiment
 	@for f in examples/*.yaml; do printf '%s: ' "$$f"; ./bin/pipeline validate "$$f" || exit 1; done

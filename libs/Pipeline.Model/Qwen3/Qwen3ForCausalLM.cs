@@ -30,6 +30,7 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLM
     /// <param name="dtype">Parameter and compute dtype: Float32 on CPU, BFloat16 on CUDA.</param>
     public Qwen3ForCausalLM(Qwen3Config config, Device? device = null, ScalarType dtype = ScalarType.Float32) : base(nameof(Qwen3ForCausalLM))
     {
+        Runtime.TorchRuntime.EnsureLoaded(); // clear error if LibTorch cannot load; allocator tuned before any tensor work
         Config = config;
         Device = device ?? torch.CPU;
         DType = dtype;

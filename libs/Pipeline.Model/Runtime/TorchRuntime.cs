@@ -11,12 +11,16 @@ public static class TorchRuntime
 {
     private static readonly Lazy<string> Loaded = new(Load);
 
-    /// <summary>Ensures LibTorch is loaded; returns a one-line description (version, threads, CUDA).</summary>
+    /// <summary>Whether glibc's allocator was tuned for tensor workloads (see <see cref="NativeMemory"/>).</summary>
+    public static bool MemoryTuned { get; private set; }
+
+    /// <summary>Ensures LibTorch is loaded (and the allocator tuned); returns a one-line description (version, threads, CUDA).</summary>
     /// <exception cref="InvalidOperationException">The native library did not load; the message carries ldd's view.</exception>
     public static string EnsureLoaded() => Loaded.Value;
 
     private static string Load()
     {
+        MemoryTuned = NativeMemory.Tune();
         try
         {
             using var probe = torch.ones(1);

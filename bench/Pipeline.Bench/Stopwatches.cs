@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace Pipeline.Bench;
+
+internal static class Stopwatches
+{
+    /// <summary>
+    /// Warms up once, then runs <paramref name="action"/> at least <paramref name="repeats"/> times and for at least
+    /// <paramref name="minSeconds"/>; returns the median time of one run in seconds. The median resists the
+    /// interruptions of a shared 2-core machine better than the mean, and the time floor keeps sub-millisecond
+    /// operations from being judged on a handful of samples.
+    /// </summary>
+    public static double Median(int repeats, Action action, double minSeconds = 0.5)
+    {
+        action();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < repeats || total.Elapsed.TotalSeconds < minSeconds)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    public static double Once(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
