@@ -54,7 +54,7 @@ public class Qwen3ParityTests(ITestOutputHelper output)
         Assert.InRange(difference, 0, 0.15);
     }
 
-    private static double MaxLogProbDifference(Qwen3ForCausalLM model, int seed)
+    internal static double MaxLogProbDifference(Qwen3ForCausalLM model, int seed)
     {
         var reference = new ReferenceQwen3(model);
         var sequences = TestSequences.Random(seed, model.VocabSize, 17, 9, 2, 24);
