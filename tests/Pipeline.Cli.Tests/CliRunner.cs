@@ -12,13 +12,11 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the built <c>pipeline</c> (copied beside the tests) as a child process, from the repository root.</summary>
 internal static class CliRunner
 {
-    public static string RepoRoot { get; } = FindRoot();
-
     public static CliResult Run(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -41,14 +39,5 @@ internal static class CliRunner
         var path = Path.Combine(Path.GetTempPath(), $"pipeline-cli-{Guid.NewGuid():N}{extension}");
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -60,20 +60,8 @@ public sealed class CheckpointReader : IDisposable
     public torch.Tensor Read(string name, torch.ScalarType? dtype = null, torch.Device? device = null) => FileOf(name).Read(name, dtype, device);
 
     /// <summary>Reads every tensor, by name.</summary>
-    public Dictionary<string, torch.Tensor> ReadAll(torch.ScalarType? dtype = null, torch.Device? device = null)
-    {
-        var tensors = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var name in Names) tensors[name] = Read(name, dtype, device);
-            return tensors;
-        }
-        catch
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
-            throw;
-        }
-    }
+    public Dictionary<string, torch.Tensor> ReadAll(torch.ScalarType? dtype = null, torch.Device? device = null) =>
+        TensorDictionary.ReadAll(Names, name => Read(name, dtype, device));
 
     public void Dispose()
     {

@@ -102,20 +102,8 @@ public sealed class SafetensorsFile : IDisposable
     }
 
     /// <summary>Reads every tensor, by name (see <see cref="Read"/>).</summary>
-    public Dictionary<string, torch.Tensor> ReadAll(torch.ScalarType? dtype = null, torch.Device? device = null)
-    {
-        var tensors = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var name in Names) tensors[name] = Read(name, dtype, device);
-            return tensors;
-        }
-        catch
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
-            throw;
-        }
-    }
+    public Dictionary<string, torch.Tensor> ReadAll(torch.ScalarType? dtype = null, torch.Device? device = null) =>
+        TensorDictionary.ReadAll(Names, name => Read(name, dtype, device));
 
     public void Dispose() => _file.Dispose();
 }

@@ -22,17 +22,8 @@ public class Qwen3ConfigTests : IDisposable
         return path;
     }
 
-    private static JsonObject RealConfigs()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) continue;
-            var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "qwen3_configs.json"));
-            Assert.True(File.Exists(path), $"test data missing: {path} (the tests expect ../shared/data beside the repository)");
-            return JsonNode.Parse(File.ReadAllText(path))!["models"]!.AsObject();
-        }
-        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
-    }
+    private static JsonObject RealConfigs() =>
+        JsonNode.Parse(File.ReadAllText(RepoPaths.SharedData("qwen3_configs.json")))!["models"]!.AsObject();
 
     [Fact]
     public void Load_MissingRequiredField_NamesFileAndField()

@@ -1,4 +1,4 @@
-// Locates ../shared/data beside the repository (the folder holding Pipeline.sln) and builds the real
+// Reads ../shared/data (through RepoPaths) and builds the real
 // Qwen3 tokenizer.json from the shared pieces, the way the published file is laid out: every field of
 // tokenizer_json_meta.json (normaliser, split regex, ByteLevel, added tokens) with model.vocab from
 // vocab.json and model.merges from merges.txt as ["a","b"] pairs (as the npm copy of the real file has).
@@ -9,16 +9,8 @@ namespace Pipeline.Model.Tests.Tokenization;
 
 internal static class TokenizerTestData
 {
-    public static string RepoRoot { get; } = FindRoot();
-
     /// <summary>A file under ../shared/data; a missing one fails the test with the path it looked at.</summary>
-    public static string SharedData(string relative)
-    {
-        var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", relative));
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"test data missing: {path} (the tokenizer tests need ../shared/data beside the repository)", path);
-        return path;
-    }
+    public static string SharedData(string relative) => RepoPaths.SharedData(relative);
 
     public static IEnumerable<JsonElement> ReadJsonLines(string path) =>
         File.ReadLines(path).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone());
@@ -52,12 +44,5 @@ internal static class TokenizerTestData
         var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -1,4 +1,4 @@
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Tests;
 
 /// <summary>Locates the repository (the folder holding Pipeline.sln) and the shared data beside it.</summary>
 internal static class RepoPaths
