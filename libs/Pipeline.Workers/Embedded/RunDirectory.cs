@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipeline.Workers.Evaluation;
+
+namespace Pipeline.Workers.Embedded;
+
+/// <summary>
+/// The files of one run (<c>runs/&lt;name&gt;/</c>): <c>spec.yaml</c> (a copy), <c>run.log</c>, <c>metrics.jsonl</c>
+/// (one line per step), <c>eval.jsonl</c> (one line per evaluation, set and budget), <c>eval/step-N-SET.json</c>
+/// (per-problem samples), <c>prompts.json</c> (the filtered training prompts) and <c>checkpoints/step-N/</c>
+/// (an HF folder every command loads, plus the learner and optimiser state for resuming).
+/// </summary>
+public sealed class RunDirectory
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public RunDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(Path);
+        Directory.CreateDirectory(CheckpointsPath);
+    }
+
+    public string Path { get; }
+    public string SpecPath => Combine("spec.yaml");
+    public string LogPath => Combine("run.log");
+    public string MetricsPath => Combine("metrics.jsonl");
+    public string EvalPath => Combine("eval.jsonl");
+    public string PromptsPath => Combine("prompts.json");
+    public string CheckpointsPath => Combine("checkpoints");
+
+    public string CheckpointPath(int step) => System.IO.Path.Combine(CheckpointsPath, $"step-{step}");
+
+    /// <summary>Steps that have a complete checkpoint (the learner state is written last), ascending.</summary>
+    public IReadOnlyList<int> CompleteCheckpoints() =>
+        Directory.GetDirectories(CheckpointsPath, "step-*")
+            .Where(d => File.Exists(System.IO.Path.Combine(d, LearnerStateFile)))
+            .Select(d => int.TryParse(System.IO.Path.GetFileName(d)["step-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1)
+            .Where(s => s >= 0).Order().ToList();
+
+    public const string LearnerStateFile = "learner_state.json";
+
+    public void Log(string line)
+    {
+        var stamped = $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}";
+        File.AppendAllText(LogPath, stamped + Environment.NewLine);
+    }
+
+    public void AppendMetrics(IReadOnlyDictionary<string, double?> metrics) => AppendLine(MetricsPath, ToJson(metrics));
+
+    public void AppendEvaluation(int step, long version, EvaluationReport report)
+    {
+        foreach (var b in report.Budgets)
+        {
+            var line = new JsonObject
+            {
+                ["step"] = step, ["policy_version"] = version, ["dataset"] = report.Dataset, ["budget"] = b.Budget,
+                ["samples"] = report.SamplesPerProblem, ["problems"] = report.Problems,
+                ["mean_at_k"] = b.MeanAtK, ["pass_at_k"] = b.PassAtK, ["truncation_rate"] = b.TruncationRate,
+                ["mean_length"] = b.Lengths.Overall.Mean, ["mean_length_correct"] = b.Lengths.Correct.Mean,
+                ["mean_length_incorrect"] = b.Lengths.Incorrect.Mean, ["median_length"] = b.Lengths.Overall.Median,
+                ["p90_length"] = b.Lengths.Overall.P90,
+            };
+            AppendLine(EvalPath, line);
+        }
+        var detail = Combine("eval", $"step-{step}-{report.Dataset}.json");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(detail)!);
+        File.WriteAllText(detail, JsonSerializer.Serialize(report, Indented));
+    }
+
+    /// <summary>
+    /// Prepares the files for resuming from the checkpoint of <paramref name="step"/>: metric lines after it and
+    /// evaluation lines from it on are dropped (the resumed run evaluates that step again and writes them anew).
+    /// </summary>
+    public void TruncateForResume(int step)
+    {
+        KeepLines(MetricsPath, line => Step(line) <= step);
+        KeepLines(EvalPath, line => Step(line) < step);
+    }
+
+    public static IReadOnlyList<JsonObject> ReadJsonLines(string path) =>
+        File.Exists(path)
+            ? File.ReadLines(path).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList()
+            : [];
+
+    private static int Step(string line) => JsonNode.Parse(line)?["step"]?.GetValue<int>() ?? int.MaxValue;
+
+    private static void KeepLines(string path, Func<string, bool> keep)
+    {
+        if (!File.Exists(path)) return;
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0 && keep(l)).ToList();
+        File.WriteAllLines(path, lines);
+    }
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, double?> metrics)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in metrics)
+        {
+            json[name] = value is { } v && double.IsFinite(v) && v == Math.Floor(v) && Math.Abs(v) < 1e15 && IsCount(name)
+                ? (long)v
+                : value is { } d && double.IsFinite(d) ? d : null;
+        }
+        return json;
+    }
+
+    // Counters and identifiers print as integers.
+    private static bool IsCount(string name) =>
+        name is "step" or "policy_version" or "rollout_tokens" or "tokens" or "skipped_updates"
+        || name.StartsWith("dropped_", StringComparison.Ordinal) || name.StartsWith("duplicate", StringComparison.Ordinal);
+
+    private static void AppendLine(string path, JsonObject line) => File.AppendAllText(path, line.ToJsonString() + "\n");
+
+    private string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+}
