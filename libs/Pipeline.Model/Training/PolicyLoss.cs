@@ -13,6 +13,9 @@
 //                            dr_grpo (sum / (B·L)); verl's mode of that name omits the 1/N_seq.
 // The denominators N_tokens and N_seq are passed in (LossDenominator) and are those of the whole mini-batch, so the
 // losses of its micro-batches SUM to the mini-batch loss and accumulated gradients equal one unsplit batch.
+// Responses that train with advantage 0 (a group whose rewards are all equal, when dynamic sampling is off) DO count
+// in both denominators, as in verl: they dilute the step exactly as the batch says; DAPO's dynamic sampling, upstream,
+// is the way to drop them.
 // Masked tokens (padding, responses with Trains = false) contribute to neither numerator nor denominator; their inputs
 // are replaced by neutral values before exp(), so a −∞ or NaN there cannot leak NaN into the gradient through
 // where() (0·∞ in backward).
