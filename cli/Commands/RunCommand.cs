@@ -1,26 +1,38 @@
 using System.CommandLine;
+using Pipeline.Core.Spec;
+using Pipeline.Workers;
+using Pipeline.Workers.Embedded;
+
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
-/// <c>pipeline run SPEC</c>: runs an experiment embedded. The learner is not built yet, so today it validates the
-/// spec and says plainly that training is not implemented (exit 3); it never pretends to train.
+/// <c>pipeline run SPEC [--out DIR] [--resume]</c>: runs an experiment in this process (the embedded host): filters
+/// prompts, trains, evaluates at every budget, and writes the run folder; ends with the before/after table.
 /// </summary>
 internal static class RunCommand
 {
-    public const int NotImplementedExitCode = 3;
-
     public static Command Create()
     {
         var file = new Argument<string>("spec") { Description = "Experiment YAML file" };
-        var command = new Command("run", "Run an experiment in this process (embedded host)") { file };
-        command.SetAction(parse => Run(parse.GetValue(file)!));
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<metadata.name>)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in the folder from its last checkpoint" };
+        var command = new Command("run", "Run an experiment in this process (embedded host)") { file, output, resume };
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(file)!, parse.GetValue(output), parse.GetValue(resume), cancellation));
         return command;
     }
 
-    private static int Run(string path)
+    private static async Task<int> RunAsync(string path, string? output, bool resume, CancellationToken cancellation)
     {
-        if (SpecFile.LoadOrReport(path, Console.Error) is null) return 1;
-        Console.Error.WriteLine($"{path}: spec ok, but training is not implemented yet (the learner arrives with the RL-loop issue).");
-        return NotImplementedExitCode;
+        if (SpecFile.LoadOrReport(path, Console.Error) is not { } document) return 1;
+        using var setup = RunSetup.Prepare(document, await File.ReadAllTextAsync(path, cancellation), output, resume);
+        var observer = new ConsoleRunObserver(setup.Run.Log);
+        observer.Message($"run folder: {setup.Run.Path}");
+        var experiment = new EmbeddedExperiment(setup, observer, (policy, spec) => new GrpoTrainer(policy, spec));
+        var result = await experiment.RunAsync(resume, cancellation);
+        Console.WriteLine();
+        Console.Write(SummaryTable.Render(result));
+        Console.WriteLine($"metrics: {setup.Run.MetricsPath}");
+        Console.WriteLine($"evaluations: {setup.Run.EvalPath}");
+        return 0;
     }
 }

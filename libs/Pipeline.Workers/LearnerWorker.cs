@@ -9,7 +9,7 @@ namespace Pipeline.Workers;
 /// <summary>What the learner needs from the spec.</summary>
 /// <param name="MaxStaleness">Groups produced by version v may train versions up to v + MaxStaleness (0 = on-policy).</param>
 /// <param name="DynamicSampling">DAPO: drop groups whose rewards are all equal and ask for more prompts.</param>
-public sealed record LearnerOptions(string Experiment, int Steps, int PromptsPerStep, int GroupSize, int MaxStaleness,
+public sealed record LearnerWorkerOptions(string Experiment, int Steps, int PromptsPerStep, int GroupSize, int MaxStaleness,
     bool DynamicSampling, SamplingParams Sampling, int Seed);
 
 /// <summary>
@@ -26,7 +26,7 @@ public sealed class LearnerWorker : IDisposable
     private readonly IPolicyTrainer _trainer;
     private readonly PromptOrder _stream;
     private readonly Prompting _prompting;
-    private readonly LearnerOptions _options;
+    private readonly LearnerWorkerOptions _options;
     private readonly IProducer<RolloutRequest> _prompts;
     private readonly IProducer<PolicyVersion> _policyUpdates;
     private readonly IConsumer<ScoredGroup> _scored;
@@ -37,7 +37,7 @@ public sealed class LearnerWorker : IDisposable
     private readonly Stopwatch _sinceLastStep = new();
 
     public LearnerWorker(IMessageBus bus, IPolicyStore policies, Qwen3ForCausalLM policy, IPolicyTrainer trainer,
-        PromptOrder stream, Prompting prompting, LearnerOptions options, LearnerState? resume = null)
+        PromptOrder stream, Prompting prompting, LearnerWorkerOptions options, LearnerState? resume = null)
     {
         (_policies, _policy, _trainer, _stream, _prompting, _options) = (policies, policy, trainer, stream, prompting, options);
         _prompts = bus.Producer(Topics.Prompts);

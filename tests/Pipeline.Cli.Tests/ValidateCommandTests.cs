@@ -46,12 +46,17 @@ public class ValidateCommandTests
     }
 
     [Fact]
-    public void Run_BeforeTheLearnerExists_SaysSoAndFails()
+    public void Run_MissingModelFolder_IsReportedBeforeAnyWork()
     {
-        var result = CliRunner.Run("run", "examples/quickstart.yaml");
+        var spec = CliRunner.TempFile(File.ReadAllText(RepoPaths.InRepo("examples/quickstart.yaml"))
+            .Replace("path: models/tiny-reasoner", "path: /no/such/model", StringComparison.Ordinal), ".yaml");
+        var output = Path.Combine(Path.GetTempPath(), $"pipeline-run-{Guid.NewGuid():N}");
 
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("not implemented yet", result.Stderr, StringComparison.Ordinal);
+        var result = CliRunner.Run("run", spec, "--out", output);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: /no/such/model: no such model folder", result.Stderr.Trim());
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal sealed class LearnerHarness : IDisposable
         var problems = ArithTask.Problems("train", Difficulty.Easy, 200).Select(p => p.ToProblem()).ToList();
         Order = new PromptOrder(problems, seed: 3, cursor: resume?.Cursor ?? 0);
         var prompting = new Prompting(QwenTokenizer.FromFolder(TokenizerFolder), PromptTemplate.Math);
-        var options = new LearnerOptions("test", steps, promptsPerStep, GroupSize: 4, maxStaleness, dynamicSampling,
+        var options = new LearnerWorkerOptions("test", steps, promptsPerStep, GroupSize: 4, maxStaleness, dynamicSampling,
             new SamplingParams { Temperature = 1, TopP = 1, MaxTokens = 16 }, Seed: 3);
         Learner = new LearnerWorker(Bus, _store, _policy, Trainer, Order, prompting, options, resume);
         _requests = Bus.Consumer(Topics.Prompts, "scripted-rollout");

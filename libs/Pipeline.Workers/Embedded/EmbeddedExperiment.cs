@@ -23,6 +23,8 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
 
     public async Task<RunResult> RunAsync(bool resume, CancellationToken cancellationToken = default)
     {
+        // The trainer first: a KL reference is copied from the policy's initial weights, before a checkpoint loads.
+        var trainer = trainerFactory(setup.Model.Model, Spec);
         var startStep = resume ? Resume() : 0;
         var template = Spec.Data.Train.PromptTemplate is { } t ? new PromptTemplate(t) : PromptTemplate.Math;
         var prompting = new Prompting(setup.Model.Tokenizer, template);
@@ -34,10 +36,9 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
         var eos = setup.Model.EosTokenIds;
 
         var prompts = resume ? LoadPrompts() : FilterPrompts(new BudgetEvaluator(rolloutModel, prompting, eos, verifier));
-        var trainer = trainerFactory(setup.Model.Model, Spec);
         var state = resume ? LoadCheckpointState(startStep, trainer) : LearnerState.Initial;
         using var learner = new LearnerWorker(bus, store, setup.Model.Model, trainer, new PromptOrder(prompts, Spec.Seed, state.Cursor),
-            prompting, LearnerOptions(), state);
+            prompting, LearnerWorkerOptions(), state);
         using var rollout = new RolloutWorker(bus, rolloutModel, setup.Model.Tokenizer, eos, store, new RolloutWorkerOptions(MaxGroupsPerBatch: Spec.Optimizer.PromptsPerStep));
         using var reward = new RewardWorker(bus, Spec);
         using var evaluator = new EvaluatorWorker(bus, evalModel, new BudgetEvaluator(evalModel, prompting, eos, verifier), store,
@@ -67,7 +68,7 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
         return new RunResult(Run.Path, learner.Step, evaluator.Reports.Select(r => (r.Step, r.Report)).ToList());
     }
 
-    private LearnerOptions LearnerOptions() => new(setup.Document.Metadata.Name, Spec.Optimizer.Steps, Spec.Optimizer.PromptsPerStep,
+    private LearnerWorkerOptions LearnerWorkerOptions() => new(setup.Document.Metadata.Name, Spec.Optimizer.Steps, Spec.Optimizer.PromptsPerStep,
         Spec.Rollout.GroupSize, Spec.Optimizer.MaxStaleness, Spec.Optimizer.DynamicSampling, RolloutSampling(), Spec.Seed);
 
     private SamplingParams RolloutSampling()
