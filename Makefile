@@ -9,6 +9,8 @@ CONFIG ?= Release
 RESULTS := artifacts/test-results
 # Extra arguments for `dotnet test`, e.g. make test FILTER='FullyQualifiedName~Verifiers'
 FILTER ?=
+# Where `make run` writes; a fresh folder each time so a second run never collides with the first.
+RUN_DIR ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
 .PHONY: help build run test test-fast bench validate-examples clean
 
@@ -19,8 +21,8 @@ build: ## Build everything and leave the CLI runnable as ./bin/pipeline
 	dotnet build Pipeline.sln -c $(CONFIG)
 	dotnet publish cli/Pipeline.Cli.csproj -c $(CONFIG) -o bin --no-build
 
-run: build ## Run the quickstart experiment embedded, on CPU (examples/quickstart.yaml)
-	./bin/pipeline run examples/quickstart.yaml
+run: build ## Run the quickstart experiment embedded, on CPU (examples/quickstart.yaml; RUN_DIR=... to choose the folder)
+	./bin/pipeline run examples/quickstart.yaml --out $(RUN_DIR)
 
 test: ## Run every test suite; ends with one summary line
 	@rm -rf $(RESULTS)

@@ -9,8 +9,9 @@ public sealed record PassRateStats(int Sampled, int Kept, IReadOnlyList<int> Cor
 
 /// <summary>
 /// Selects training prompts by the model's own pass rate (PAPER.md: "easy" = pass rate over 8 samples &gt; 0.5,
-/// "hard" ≤ 0.5). A sample passes if it is correct and finished within the rollout limit, exactly as the training
-/// reward sees it. Candidates are sampled in their training order, a chunk at a time, only until enough are kept
+/// "hard" ≤ 0.5). A sample passes if it is correct and finished within the filter's token limit
+/// (<c>filter.passRate.maxTokens</c>: the model's pass rate at a generous budget, which is what "easy" means in the
+/// paper; by default the rollout limit, i.e. the pass rate as the training reward sees it). Candidates are sampled in their training order, a chunk at a time, only until enough are kept
 /// for the run, so a long candidate list costs only what is used.
 /// </summary>
 public sealed class PassRateFilter(BudgetEvaluator evaluator)

@@ -128,7 +128,7 @@ public sealed class PassRateFilterSpec
     [Description("Keep prompts whose pass rate is at most this (paper 'hard': 0.5).")]
     public double? AtMost { get; set; }
 
-    [Description("Token limit of the sampling that estimates the pass rate. Default: rollout.maxTokens.")]
+    [Description("Token limit of the sampling that estimates the pass rate: a generous budget measures what the model can solve (the paper's notion of easy). Default: rollout.maxTokens (the pass rate as the training reward sees it).")]
     public int? MaxTokens { get; set; }
 }
 

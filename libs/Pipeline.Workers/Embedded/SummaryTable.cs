@@ -30,8 +30,9 @@ public static class SummaryTable
         var (lb, la) = (before.Lengths.Overall.Mean, after.Lengths.Overall.Mean);
         var change = lb is > 0 && la is { } a ? $"{(a - lb.Value) / lb.Value:+0.0%;-0.0%}" : "n/a";
         return string.Create(CultureInfo.InvariantCulture,
-            $"  {before.Budget,6} | {Pct(before.MeanAtK),6} → {Pct(after.MeanAtK),6}        | {Pct(before.PassAtK),6} → {Pct(after.PassAtK),6}        | {lb,6:F1} → {la,6:F1} ({change})");
+            $"  {before.Budget,6} | {Pct(before.MeanAtK),7} → {Pct(after.MeanAtK),7}     | {Pct(before.PassAtK),7} → {Pct(after.PassAtK),7}     | {lb,6:F1} → {la,6:F1} ({change})");
     }
 
+    // "100.0 %" is the widest value: 7 characters.
     private static string Pct(double? value) => value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 }
