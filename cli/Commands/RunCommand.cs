@@ -28,9 +28,9 @@ internal static class RunCommand
         var observer = new ConsoleRunObserver(setup.Run.Log);
         observer.Message($"run folder: {setup.Run.Path}");
         var experiment = new EmbeddedExperiment(setup, observer, (policy, spec) => new GrpoTrainer(policy, spec));
-        var result = await experiment.RunAsync(resume, cancellation);
+        await experiment.RunAsync(resume, cancellation);
         Console.WriteLine();
-        Console.Write(SummaryTable.Render(result));
+        Console.Write(SummaryTable.Render(RunDirectory.ReadJsonLines(setup.Run.EvalPath)));
         Console.WriteLine($"metrics: {setup.Run.MetricsPath}");
         Console.WriteLine($"evaluations: {setup.Run.EvalPath}");
         return 0;
