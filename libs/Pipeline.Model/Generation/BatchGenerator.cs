@@ -3,7 +3,14 @@
 //              positions that count only real tokens (so a padded row computes exactly what it would alone);
 //   decode   — one new token per live row per step, attending over the cache.
 // A row that finishes (EOS, stop string, its own MaxNewTokens) is dropped from the batch and from the cache right
-// away, so finished sequences cost no further compute. All draws come from one torch.Generator seeded by the options.
+// away, so finished sequences cost no further compute.
+//
+// Randomness: the uniform behind token t of request r is CounterUniforms.At(seed, stream of r, t), where the stream is
+// the request's own (GenerationRequest.Stream) or else its index. So a sequence's tokens depend only on the model,
+// its prompt, the seed and its stream: not on its limit, nor on which other rows are in the batch or still live.
+// Consequence the budget sweep relies on: the same requests generated with MaxNewTokens = B and with any larger
+// limit agree on their first B tokens (and on whether they stopped within B), up to float differences between
+// batch shapes — none at all when the batches are the same, as in the sweep's comparison.
 //
 // Shapes: B live rows, P longest prompt, S filled cache slots, V vocab.
 using Pipeline.Model.Qwen3;
@@ -22,19 +29,19 @@ public static class BatchGenerator
     public static IReadOnlyList<GenerationResult> Generate(ICausalLM model, IReadOnlyList<GenerationRequest> requests, GenerationOptions options)
     {
         Validate(model, requests, options);
-        var progress = requests.Select(r => new RequestProgress(r, options)).ToArray();
+        var progress = requests.Select((r, i) => new RequestProgress(r, options, r.Stream ?? (ulong)i)).ToArray();
         var live = Enumerable.Range(0, requests.Count).Where(i => progress[i].Finish is null).ToList();
         if (live.Count == 0) return progress.Select(p => p.ToResult()).ToArray();
 
         using var noGrad = torch.no_grad();
-        using var generator = new Generator(options.Seed ?? (ulong)Random.Shared.NextInt64(), model.Device);
+        var seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
         var promptLength = live.Max(i => requests[i].PromptIds.Count);
         var padding = live.Select(i => (long)(promptLength - requests[i].PromptIds.Count)).ToList();
         // Room for up to InitialDecodeSlots new tokens; the cache doubles beyond that, so a batch that stops early
         // (the usual case once length rewards bite) never holds memory for its full token limit.
         using var cache = model.NewCache(live.Count, promptLength + Math.Min(InitialDecodeSlots, live.Max(i => requests[i].MaxNewTokens)));
 
-        var next = Step(model, cache, Prefill(requests, live, promptLength, model.Device), options.Sampling, generator, live, progress);
+        var next = Step(model, cache, Prefill(requests, live, promptLength, model.Device), options.Sampling, seed, live, progress);
         while (true)
         {
             var keep = Enumerable.Range(0, live.Count).Where(r => progress[live[r]].Finish is null).ToList();
@@ -44,7 +51,7 @@ public static class BatchGenerator
                 cache.KeepRows(keep.Select(r => (long)r).ToArray());
                 (live, padding, next) = (keep.Select(r => live[r]).ToList(), keep.Select(r => padding[r]).ToList(), keep.Select(r => next[r]).ToArray());
             }
-            next = Step(model, cache, Decode(next, live, padding, progress, cache.Length, model.Device), options.Sampling, generator, live, progress);
+            next = Step(model, cache, Decode(next, live, padding, progress, cache.Length, model.Device), options.Sampling, seed, live, progress);
         }
         return progress.Select(p => p.ToResult()).ToArray();
     }
@@ -52,13 +59,15 @@ public static class BatchGenerator
     private sealed record StepInputs(Tensor Ids, Tensor Positions, Tensor Mask);
 
     /// <summary>Runs the model on <paramref name="inputs"/>, samples one token per live row and records it; returns the tokens.</summary>
-    private static int[] Step(ICausalLM model, KvCache cache, Func<StepInputs> inputs, SamplingOptions sampling, Generator generator,
+    private static int[] Step(ICausalLM model, KvCache cache, Func<StepInputs> inputs, SamplingOptions sampling, ulong seed,
         List<int> live, RequestProgress[] progress)
     {
         using var scope = torch.NewDisposeScope();
         var (ids, positions, mask) = inputs();
         var logits = model.Forward(ids, positions, mask, cache, logitsToKeep: 1).squeeze(1); // (B, V)
-        var sampled = Samplers.Sample(logits, sampling, generator);
+        var uniforms = torch.tensor(live.Select(i => CounterUniforms.At(seed, progress[i].Stream, progress[i].Generated)).ToArray(),
+            device: model.Device); // (B)
+        var sampled = Samplers.SampleFromUniforms(logits, sampling, uniforms);
         var tokens = sampled.TokenIds.cpu().data<long>().ToArray();
         var logProbs = sampled.LogProbs.cpu().data<float>().ToArray();
         var rawLogProbs = sampled.RawLogProbs.cpu().data<float>().ToArray();

@@ -4,7 +4,14 @@
 namespace Pipeline.Model.Generation;
 
 /// <summary>One prompt and its own limit on new tokens (requests in one batch may differ in both).</summary>
-public sealed record GenerationRequest(IReadOnlyList<int> PromptIds, int MaxNewTokens);
+public sealed record GenerationRequest(IReadOnlyList<int> PromptIds, int MaxNewTokens)
+{
+    /// <summary>
+    /// The random stream of this request's draws (with the options' seed): the same seed, stream, prompt and model give
+    /// the same tokens whatever else is in the batch. Null: the request's index in the batch.
+    /// </summary>
+    public ulong? Stream { get; init; }
+}
 
 /// <summary>Why a sequence ended, with the names the rollout messages use.</summary>
 public enum FinishReason
@@ -30,7 +37,7 @@ public sealed record GenerationOptions
     /// <summary>Token ids → text (the tokenizer's decode); required for stop strings, and fills <see cref="GenerationResult.Text"/>.</summary>
     public Func<IReadOnlyList<int>, string>? Decode { get; init; }
 
-    /// <summary>Seeds the torch.Generator of the draws: the same seed, model, requests and options give the same tokens. Null: a random seed.</summary>
+    /// <summary>Seeds the draws (with each request's stream): the same seed, model, requests and options give the same tokens. Null: a random seed.</summary>
     public ulong? Seed { get; init; }
 }
 

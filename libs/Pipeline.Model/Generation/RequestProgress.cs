@@ -3,13 +3,16 @@
 // MaxNewTokens. An EOS on the last allowed token is a Stop: the model did end there.
 namespace Pipeline.Model.Generation;
 
-internal sealed class RequestProgress(GenerationRequest request, GenerationOptions options)
+internal sealed class RequestProgress(GenerationRequest request, GenerationOptions options, ulong stream)
 {
     private readonly List<int> _tokens = [];
     private readonly List<float> _logProbs = [];
     private readonly List<float> _rawLogProbs = [];
 
     public GenerationRequest Request { get; } = request;
+
+    /// <summary>Which sequence of uniforms this request's draws use (see CounterUniforms).</summary>
+    public ulong Stream { get; } = stream;
 
     public FinishReason? Finish { get; private set; } = request.MaxNewTokens == 0 ? FinishReason.Length : null;
 

@@ -57,8 +57,20 @@ public static class Samplers
         return processed.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws one token per row of <paramref name="logits"/> (B, V) with <paramref name="generator"/>.</summary>
+    /// <summary>Draws one token per row of <paramref name="logits"/> (B, V), the uniforms taken from <paramref name="generator"/>.</summary>
     public static SampledTokens Sample(Tensor logits, SamplingOptions options, Generator? generator)
+    {
+        using var uniforms = torch.rand(logits.shape[0], ScalarType.Float64, logits.device, generator: generator); // (B)
+        return SampleFromUniforms(logits, options, uniforms);
+    }
+
+    /// <summary>
+    /// Draws one token per row of <paramref name="logits"/> (B, V) by inversion: row b takes the first token whose
+    /// cumulative probability exceeds <paramref name="uniforms"/>[b] (B, values in [0, 1)). One uniform per row and
+    /// nothing else, so a row's token depends on its own logits and uniform only, never on the other rows.
+    /// Greedy ignores the uniforms.
+    /// </summary>
+    public static SampledTokens SampleFromUniforms(Tensor logits, SamplingOptions options, Tensor uniforms)
     {
         using var scope = torch.NewDisposeScope();
         var raw = logits.to(ScalarType.Float32); // (B, V)
@@ -72,11 +84,24 @@ public static class Samplers
         else
         {
             var processed = Process(raw, options).log_softmax(-1); // (B, V), −∞ outside the support
-            tokens = torch.multinomial(processed.exp(), 1, false, generator); // (B, 1)
+            tokens = InverseCdf(processed.exp(), uniforms); // (B, 1)
             logProbs = processed.gather(-1, tokens); // (B, 1)
             rawLogProbs = ApplyTemperature(raw, options.Temperature).log_softmax(-1).gather(-1, tokens); // (B, 1)
         }
         return new SampledTokens(tokens.squeeze(-1).MoveToOuterDisposeScope(), logProbs.squeeze(-1).MoveToOuterDisposeScope(),
             rawLogProbs.squeeze(-1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Row-wise inversion (B, V) × (B) → (B, 1). The CDF is summed in float64 and divided by its own total, so its last
+    /// entry is exactly 1 and a uniform u &lt; 1 always selects an index &lt; V; the selected entry is one where the CDF
+    /// rises, so a token of probability 0 (outside top-k/top-p) can never be drawn.
+    /// </summary>
+    private static Tensor InverseCdf(Tensor probabilities, Tensor uniforms)
+    {
+        var cdf = probabilities.to(ScalarType.Float64).cumsum(-1); // (B, V)
+        cdf = cdf / cdf.narrow(-1, cdf.shape[^1] - 1, 1); // (B, V), last column 1
+        var u = uniforms.to(ScalarType.Float64, probabilities.device).unsqueeze(-1); // (B, 1)
+        return cdf.le(u).sum(-1, keepdim: true, type: ScalarType.Int64); // (B, 1): entries ≤ u come before the draw
     }
 }

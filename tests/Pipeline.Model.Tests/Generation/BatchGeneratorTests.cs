@@ -104,6 +104,34 @@ public class BatchGeneratorTests
     }
 
     [Fact]
+    public void Generate_Sampling_ARowsTokensDoNotDependOnTheOtherRowsLimits()
+    {
+        var model = new BigramMockModel(Enumerable.Range(0, Vocab).Select(_ => new float[Vocab]).ToArray()); // uniform next token
+        var options = new GenerationOptions { Seed = 11 };
+
+        var allLong = BatchGenerator.Generate(model, [new([1], 20), new([2], 20), new([3], 20)], options);
+        var middleShort = BatchGenerator.Generate(model, [new([1], 20), new([2], 3), new([3], 20)], options);
+
+        Assert.Equal(allLong[0].TokenIds, middleShort[0].TokenIds);
+        Assert.Equal(allLong[2].TokenIds, middleShort[2].TokenIds);
+        Assert.Equal(allLong[1].TokenIds[..3], middleShort[1].TokenIds);
+        Assert.Equal([3L, 3, 3, 2], model.BatchSizes.Skip(20).Take(4)); // the second call did drop the short row after 3 tokens
+    }
+
+    [Fact]
+    public void Generate_Sampling_ARequestWithAStreamDrawsTheSameAloneAsInABatch()
+    {
+        var model = new BigramMockModel(Enumerable.Range(0, Vocab).Select(_ => new float[Vocab]).ToArray());
+        var options = new GenerationOptions { Seed = 12 };
+        var request = new GenerationRequest([4], 16) { Stream = 7 };
+
+        var alone = BatchGenerator.Generate(model, [request], options)[0];
+        var inBatch = BatchGenerator.Generate(model, [new([1], 5), new([2], 30), request], options)[2];
+
+        Assert.Equal(alone.TokenIds, inBatch.TokenIds);
+    }
+
+    [Fact]
     public void Generate_NoDecoder_TextIsNull()
     {
         var model = new BigramMockModel(BigramMockModel.Successors(Vocab));

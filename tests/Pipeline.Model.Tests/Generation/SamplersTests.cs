@@ -119,6 +119,48 @@ public class SamplersTests
     }
 
     [Theory]
+    [InlineData(0.0, 0L)]
+    [InlineData(0.49, 0L)]
+    [InlineData(0.51, 1L)]  // past the CDF's 0.5 at token 0
+    [InlineData(0.79, 1L)]
+    [InlineData(0.81, 2L)]
+    [InlineData(0.9999999, 2L)] // top-k 3 leaves token 3 with probability 0: never drawn, even at u → 1
+    public void SampleFromUniforms_PicksTheFirstTokenWhoseCdfExceedsU(double u, long expected)
+    {
+        using var logits = torch.tensor(new[] { MathF.Log(0.5f), MathF.Log(0.3f), MathF.Log(0.2f), MathF.Log(0.1f) }).unsqueeze(0); // (1, 4)
+        var options = new SamplingOptions { TopK = 3 }; // support {0, 1, 2}, renormalised to 0.5, 0.3, 0.2
+
+        var sampled = Samplers.SampleFromUniforms(logits, options, torch.tensor(new[] { u }));
+
+        Assert.Equal(expected, sampled.TokenIds[0].item<long>());
+    }
+
+    [Fact]
+    public void SampleFromUniforms_EachRowUsesOnlyItsOwnUniform()
+    {
+        using var logits = torch.tensor(Row).unsqueeze(0).expand(3, 4); // (3, V)
+
+        var together = Samplers.SampleFromUniforms(logits, new SamplingOptions(), torch.tensor(new[] { 0.1, 0.6, 0.99 })).TokenIds.data<long>().ToArray();
+        var alone = Samplers.SampleFromUniforms(logits.narrow(0, 1, 1), new SamplingOptions(), torch.tensor(new[] { 0.6 })).TokenIds.data<long>().ToArray();
+
+        Assert.Equal([0L, 1, 3], together);
+        Assert.Equal([1L], alone);
+    }
+
+    [Fact]
+    public void CounterUniforms_AreUniformAndAddressedByTheirKey()
+    {
+        var draws = Enumerable.Range(0, 20_000).Select(i => CounterUniforms.At(5, (ulong)(i % 7), i / 7)).ToArray();
+
+        Assert.All(draws, u => Assert.InRange(u, 0.0, 1.0 - 1e-17));
+        Assert.Equal(0.5, draws.Average(), 0.01);
+        Assert.Equal(1.0 / 12, draws.Select(u => (u - 0.5) * (u - 0.5)).Average(), 0.005); // variance of U(0, 1)
+        Assert.Equal(CounterUniforms.At(5, 3, 10), CounterUniforms.At(5, 3, 10));
+        Assert.NotEqual(CounterUniforms.At(5, 3, 10), CounterUniforms.At(5, 4, 10));
+        Assert.NotEqual(CounterUniforms.At(5, 3, 10), CounterUniforms.At(6, 3, 10));
+    }
+
+    [Theory]
     [InlineData(-0.5f, 1f, 0)]
     [InlineData(1f, 0f, 0)]
     [InlineData(1f, 1.5f, 0)]
