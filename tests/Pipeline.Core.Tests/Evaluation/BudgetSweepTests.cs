@@ -30,6 +30,44 @@ public class BudgetSweepTests
     }
 
     [Fact]
+    public void ForcedAtBudget_FinishedWithin_KeepsItsVerdictWhateverTheForcedAnswer()
+    {
+        Assert.Equal(Finished(40, false), BudgetSweep.ForcedAtBudget(Finished(40, false), 64, forcedAnswerCorrect: true));
+        Assert.Equal(Finished(64, true), BudgetSweep.ForcedAtBudget(Finished(64, true), 64, forcedAnswerCorrect: false));
+    }
+
+    [Fact]
+    public void ForcedAtBudget_CutAtTheBudget_TakesTheForcedVerdictAndLengthB()
+    {
+        Assert.Equal(new ResponseOutcome(true, 32, false), BudgetSweep.ForcedAtBudget(Finished(40, false), 32, forcedAnswerCorrect: true));
+        Assert.Equal(Cut(32), BudgetSweep.ForcedAtBudget(Cut(128), 32, forcedAnswerCorrect: false));
+    }
+
+    [Fact]
+    public void Summarise_ForcedOutcomes_CountForcedCorrectAnswersAsCorrectAndTruncated()
+    {
+        // p1 at B = 32: 10 ✓ finished; 40 ✓ cut, forced ✓; 100 ✗ cut, forced ✗; 128 cut, forced ✓.
+        var atBudget = new[] { new ProblemOutcomes("p1", [
+            BudgetSweep.ForcedAtBudget(Finished(10, true), 32, false), BudgetSweep.ForcedAtBudget(Finished(40, true), 32, true),
+            BudgetSweep.ForcedAtBudget(Finished(100, false), 32, false), BudgetSweep.ForcedAtBudget(Cut(128), 32, true)]) };
+
+        var result = BudgetSweep.Summarise(32, atBudget);
+
+        Assert.Equal(0.75, result.MeanAtK);
+        Assert.Equal(0.75, result.TruncationRate);
+        Assert.Equal((10 + 32 + 32) / 3.0, result.Lengths.Correct.Mean!.Value, 9);
+        Assert.Equal([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], result.HistogramCorrect.Counts);
+    }
+
+    [Fact]
+    public void Summarise_ASampleLongerThanTheBudget_IsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => BudgetSweep.Summarise(32, [new ProblemOutcomes("p", [Finished(40, true)])]));
+
+        Assert.Contains("has 40 tokens", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compute_HandCountedBudgets()
     {
         var results = BudgetSweep.Compute(Problems, [32, 64, 128]);
