@@ -12,6 +12,7 @@ var root = new RootCommand("Pipeline: train LLM reasoners to think short yet cor
     ScoreCommand.Create(),
     LogprobsCommand.Create(),
     GenerateCommand.Create(),
+    EvalCommand.Create(),
     SftCommand.Create(),
 };
 var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };

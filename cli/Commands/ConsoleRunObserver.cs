@@ -26,6 +26,7 @@ internal sealed class ConsoleRunObserver : IRunObserver
     public void Progress(int done, int total)
     {
         if (_interactive) Redraw($"{_phase} {Bar(done, total)} {done}/{total}");
+        else Console.WriteLine($"  {done}/{total}");
     }
 
     public void Step(IReadOnlyDictionary<string, double?> m, int totalSteps)

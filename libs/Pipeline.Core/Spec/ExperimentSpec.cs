@@ -308,7 +308,7 @@ public sealed class EvaluationSpec
     [Description("Samples per problem (k of Mean@k and Pass@k). Default 8.")]
     public int Samples { get; set; } = 8;
 
-    [Description("truncate or force-answer. Default truncate.")]
+    [Description("What a sample not finished within budget B counts as. truncate: wrong at B. force-answer: it is cut at B, the end-of-thinking marker and the cue '\\boxed{' are appended, and the short answer the model then writes (at most 32 tokens) is judged; lengths still count B. Default truncate.")]
     public EvaluationMode Mode { get; set; } = EvaluationMode.Truncate;
 
     [Description("Sampling temperature for evaluation. Default: rollout.temperature.")]

@@ -136,7 +136,7 @@ public static class DatasetFile
             }
         }
         var present = string.Join(", ", row.Select(kv => kv.Key));
-        error = $"missing field {string.Join(" or ", names.Select(n => $"'{n}'"))} (the row has: {present}); set data...fields to name it";
+        error = $"missing field {string.Join(" or ", names.Select(n => $"'{n}'"))} (the row has: {present}); name the field in the spec's data fields, or with pipeline eval --fields";
         return null;
     }
 

@@ -13,13 +13,17 @@ public static class ProblemSource
     /// <summary>Synthetic sources without a size give all their distinct problems, up to this many.</summary>
     public const int DefaultSyntheticSize = 10_000;
 
-    public static IReadOnlyList<Problem> Load(string source, Difficulty? difficulty, FieldsSpec fields, int? size, string baseDirectory)
+    public static IReadOnlyList<Problem> Load(string source, Difficulty? difficulty, FieldsSpec fields, int? size, string baseDirectory) =>
+        LoadDataset(source, difficulty, fields, size, baseDirectory).Problems;
+
+    /// <summary>As <see cref="Load"/>, with the file's path and the rows whose control characters were repaired (synthetic: the source, 0).</summary>
+    public static LoadedDataset LoadDataset(string source, Difficulty? difficulty, FieldsSpec fields, int? size, string baseDirectory)
     {
         var parsed = DataSource.TryParse(source, out var error) ?? throw new DatasetException($"source '{source}': {error}");
         return parsed switch
         {
-            SyntheticSource { Task: "arith" } s => Synthetic(s, difficulty ?? Difficulty.Easy, size),
-            FileSource f => DatasetFile.Load(Path.GetFullPath(f.Path, baseDirectory), fields, size).Problems,
+            SyntheticSource { Task: "arith" } s => new LoadedDataset(source, Synthetic(s, difficulty ?? Difficulty.Easy, size), 0),
+            FileSource f => DatasetFile.Load(Path.GetFullPath(f.Path, baseDirectory), fields, size),
             _ => throw new DatasetException($"source '{source}' is not supported"),
         };
     }

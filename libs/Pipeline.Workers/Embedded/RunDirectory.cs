@@ -9,18 +9,27 @@ namespace Pipeline.Workers.Embedded;
 /// The files of one run (<c>runs/&lt;name&gt;/</c>): <c>spec.yaml</c> (a copy), <c>run.log</c>, <c>metrics.jsonl</c>
 /// (one line per step), <c>eval.jsonl</c> (one line per evaluation, set and budget), <c>eval/step-N-SET.json</c>
 /// (per-problem samples), <c>prompts.json</c> (the filtered training prompts) and <c>checkpoints/step-N/</c>
-/// (an HF folder every command loads, plus the learner and optimiser state for resuming).
+/// (an HF folder every command loads, plus the learner and optimiser state for resuming). <c>pipeline eval</c> writes
+/// the evaluation files of the same layout (step 0) into a folder of its own, so one reader serves both.
 /// </summary>
 public sealed class RunDirectory
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public RunDirectory(string path)
+        : this(path, withCheckpoints: true)
+    {
+    }
+
+    private RunDirectory(string path, bool withCheckpoints)
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
-        Directory.CreateDirectory(CheckpointsPath);
+        if (withCheckpoints) Directory.CreateDirectory(CheckpointsPath);
     }
+
+    /// <summary>A folder that only receives evaluations (<c>pipeline eval</c>): no checkpoints folder.</summary>
+    public static RunDirectory ForEvaluation(string path) => new(path, withCheckpoints: false);
 
     public string Path { get; }
     public string SpecPath => Combine("spec.yaml");

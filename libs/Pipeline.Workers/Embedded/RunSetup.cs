@@ -55,7 +55,9 @@ public sealed class RunSetup : IDisposable
     {
         var prompting = new Prompting(model.Tokenizer, spec.Data.Train.PromptTemplate is { } t ? new PromptTemplate(t) : PromptTemplate.Math);
         var longest = problems.Take(2000).Select(p => prompting.Encode(p).Ids.Count).DefaultIfEmpty(0).Max();
-        var budget = Math.Max(spec.Rollout.MaxTokens, spec.Evaluation.Budgets.DefaultIfEmpty(0).Max());
+        var evaluation = spec.Evaluation.Budgets.DefaultIfEmpty(0).Max()
+            + (spec.Evaluation.Mode == EvaluationMode.ForceAnswer ? ForcedAnswer.For(model.Tokenizer).MaxSuffixTokens + ForcedAnswer.DefaultMaxTokens : 0);
+        var budget = Math.Max(spec.Rollout.MaxTokens, evaluation);
         if (longest + budget > model.Config.MaxPositionEmbeddings)
             throw new InvalidDataException(
                 $"{spec.Model.Path}: prompts of up to {longest} tokens plus {budget} new tokens exceed the model's max_position_embeddings ({model.Config.MaxPositionEmbeddings})");

@@ -49,6 +49,9 @@ public sealed class ForcedAnswer
     public static ForcedAnswer For(QwenTokenizer tokenizer) =>
         new(tokenizer.Encode, ids => tokenizer.Decode(ids, skipSpecialTokens: true));
 
+    /// <summary>The most tokens a suffix adds (positions a forced answer needs beyond B, besides its own tokens).</summary>
+    public int MaxSuffixTokens => Math.Max(_closingSuffix.Count, _cueSuffix.Count);
+
     /// <summary>The ids appended after <paramref name="cutText"/>: the end-of-thinking marker unless it is already there, then the cue.</summary>
     public IReadOnlyList<int> SuffixAfter(string cutText) => ClosedThinking(cutText) ? _cueSuffix : _closingSuffix;
 
