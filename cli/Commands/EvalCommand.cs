@@ -21,7 +21,7 @@ namespace Pipeline.Cli.Commands;
 internal static class EvalCommand
 {
     private sealed record Plan(string Model, IReadOnlyList<EvalDataset> Datasets, EvaluationOptions Options, Difficulty Difficulty,
-        FieldsSpec Fields, int? Size, PromptTemplate Template, VerifierKind Verifier, string Output);
+        FieldsSpec Fields, int? Size, PromptTemplate Template, VerifierKind Verifier, bool SkipLongPrompts, string Output);
 
     public static Command Create()
     {
@@ -45,10 +45,14 @@ internal static class EvalCommand
         var answerTokens = new Option<int>("--answer-tokens") { Description = "force-answer: limit of the forced answer", DefaultValueFactory = _ => ForcedAnswer.DefaultMaxTokens };
         var batch = new Option<int>("--batch") { Description = "Problems per generation batch (× samples rows)", DefaultValueFactory = _ => 32 };
         var threads = new Option<int?>("--threads") { Description = "LibTorch CPU threads (default: one per core)" };
+        var skipLong = new Option<bool>("--skip-long-prompts")
+        {
+            Description = "Leave out problems whose prompt plus the largest budget exceed the model's context (listed in results.json) instead of stopping",
+        };
         var output = new Option<string>("--out") { Description = "Output folder (must not hold an evaluation yet)", Required = true };
         var command = new Command("eval", "Evaluate a model at several token budgets (Mean@k, Pass@k, lengths, truncation)")
         {
-            model, data, budgets, samples, mode, temperature, topP, seed, size, difficulty, fields, template, verifier, answerTokens, batch, threads, output,
+            model, data, budgets, samples, mode, temperature, topP, seed, size, difficulty, fields, template, verifier, answerTokens, batch, threads, skipLong, output,
         };
         command.SetAction(parse =>
         {
@@ -77,7 +81,8 @@ internal static class EvalCommand
             var options = new EvaluationOptions(budgetList, parse.GetValue(samples), parse.GetValue(temperature), parse.GetValue(topP), parse.GetValue(seed),
                 modeValue.Value, parse.GetValue(batch), parse.GetValue(answerTokens));
             return Run(new Plan(parse.GetValue(model)!, datasets, options, difficultyValue.Value, fieldNames, parse.GetValue(size),
-                templateText is null ? PromptTemplate.Math : new PromptTemplate(templateText), verifierValue.Value, parse.GetValue(output)!));
+                templateText is null ? PromptTemplate.Math : new PromptTemplate(templateText), verifierValue.Value, parse.GetValue(skipLong),
+                parse.GetValue(output)!));
         });
         return command;
     }
@@ -93,7 +98,7 @@ internal static class EvalCommand
         var loaded = plan.Datasets.Select(d => (d, Data: ProblemSource.LoadDataset(d.Source, plan.Difficulty, plan.Fields, plan.Size, "."))).ToList();
         using var model = ModelFolder.Load(plan.Model);
         var prompting = new Prompting(model.Tokenizer, plan.Template);
-        foreach (var (dataset, data) in loaded) CheckPromptsFit(model, prompting, dataset.Name, data.Problems, plan.Options);
+        var fitting = loaded.Select(l => FittingProblems(model, prompting, l.d.Name, l.Data.Problems, plan)).ToList();
 
         var observer = new ConsoleRunObserver();
         var evaluator = new BudgetEvaluator(model.Model, prompting, model.EosTokenIds, VerifierRegistry.Create(plan.Verifier));
@@ -102,14 +107,15 @@ internal static class EvalCommand
             plan.Options.Temperature, plan.Options.TopP, plan.Options.Seed,
             plan.Options.Mode == EvaluationMode.ForceAnswer ? plan.Options.ForcedAnswerTokens : null, EnumNames.Name(plan.Verifier));
         var done = new List<EvaluatedDataset>();
-        foreach (var (dataset, data) in loaded)
+        foreach (var ((dataset, data), (problems, skipped)) in loaded.Zip(fitting))
         {
-            var problems = data.Problems;
             if (data.RepairedRows > 0) observer.Message($"{dataset.Name}: repaired stray control characters in {data.RepairedRows} rows of {data.Path}");
+            if (skipped.Count > 0)
+                observer.Message($"{dataset.Name}: left out {skipped.Count} of {data.Problems.Count} problems whose prompts do not fit the model's context with the largest budget");
             observer.Phase($"{dataset.Name}: {problems.Count} problems × {plan.Options.Samples} samples, {settings.Mode}, budgets {string.Join(",", plan.Options.Budgets)}");
             var report = evaluator.Evaluate(dataset.Name, problems, plan.Options, new InlineProgress<int>(n => observer.Progress(n, problems.Count)));
             run.AppendEvaluation(step: 0, version: 0, report);
-            done.Add(new EvaluatedDataset(dataset.Name, dataset.Source, data.RepairedRows, report));
+            done.Add(new EvaluatedDataset(dataset.Name, dataset.Source, data.RepairedRows, report) { SkippedProblems = skipped });
             EvaluationResultsFile.Write(Path.Combine(run.Path, "results.json"), settings, done);
             observer.Message(string.Create(CultureInfo.InvariantCulture,
                 $"{dataset.Name}: {report.GeneratedTokens + report.ForcedAnswerTokens} tokens generated in {report.Seconds:F1} s"));
@@ -121,15 +127,22 @@ internal static class EvalCommand
         return 0;
     }
 
-    // As pipeline run checks its spec: a prompt plus the largest budget (plus the forced answer) must fit the model's positions.
-    private static void CheckPromptsFit(LoadedModel model, Prompting prompting, string name, IReadOnlyList<Problem> problems, EvaluationOptions options)
+    // As pipeline run checks its spec: a prompt plus the largest budget (plus the forced answer) must fit the model's
+    // positions. A problem that does not stops the command, or with --skip-long-prompts is left out (and listed).
+    private static (IReadOnlyList<Problem> Kept, IReadOnlyList<string> Skipped) FittingProblems(LoadedModel model, Prompting prompting, string name,
+        IReadOnlyList<Problem> problems, Plan plan)
     {
+        var options = plan.Options;
         var extra = options.Budgets[^1] + (options.Mode == EvaluationMode.ForceAnswer
             ? ForcedAnswer.For(model.Tokenizer).MaxSuffixTokens + options.ForcedAnswerTokens : 0);
-        var (longest, id) = problems.Select(p => (prompting.Encode(p).Ids.Count, p.Id)).MaxBy(p => p.Count);
-        if (longest + extra > model.Config.MaxPositionEmbeddings)
-            throw new InvalidDataException(
-                $"{name}: problem '{id}' has a prompt of {longest} tokens; with {extra} more (the largest budget{(options.Mode == EvaluationMode.ForceAnswer ? " and the forced answer" : "")}) it exceeds the model's max_position_embeddings ({model.Config.MaxPositionEmbeddings}); use smaller budgets");
+        var limit = model.Config.MaxPositionEmbeddings;
+        var lengths = problems.Select(p => prompting.Encode(p).Ids.Count).ToList();
+        var tooLong = Enumerable.Range(0, problems.Count).Where(i => lengths[i] + extra > limit).ToList();
+        if (tooLong.Count == 0 || plan.SkipLongPrompts)
+            return (problems.Where((_, i) => lengths[i] + extra <= limit).ToList(), tooLong.Select(i => problems[i].Id).ToList());
+        var first = tooLong[0];
+        throw new InvalidDataException(
+            $"{name}: problem '{problems[first].Id}' has a prompt of {lengths[first]} tokens; with {extra} more (the largest budget{(options.Mode == EvaluationMode.ForceAnswer ? " and the forced answer" : "")}) it exceeds the model's max_position_embeddings ({limit}), and so do {tooLong.Count - 1} other problems; use smaller budgets or --skip-long-prompts");
     }
 
     private static void AtLeast(List<string> errors, string option, int value, int minimum)

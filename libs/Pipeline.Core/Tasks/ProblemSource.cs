@@ -23,7 +23,7 @@ public static class ProblemSource
         return parsed switch
         {
             SyntheticSource { Task: "arith" } s => new LoadedDataset(source, Synthetic(s, difficulty ?? Difficulty.Easy, size), 0),
-            FileSource f => DatasetFile.Load(Path.GetFullPath(f.Path, baseDirectory), fields, size),
+            FileSource f => DatasetFile.Load(Path.GetFullPath(f.Path, Path.GetFullPath(baseDirectory)), fields, size), // a relative base (".") is taken from the working directory
             _ => throw new DatasetException($"source '{source}' is not supported"),
         };
     }

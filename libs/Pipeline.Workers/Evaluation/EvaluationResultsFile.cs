@@ -10,7 +10,11 @@ public sealed record EvaluationSettings(string Model, string Mode, IReadOnlyList
     ulong Seed, int? ForcedAnswerTokens, string Verifier);
 
 /// <summary>One evaluated dataset: its name and source, how many of its rows needed control characters repaired, and the report.</summary>
-public sealed record EvaluatedDataset(string Name, string Source, int RepairedRows, EvaluationReport Report);
+public sealed record EvaluatedDataset(string Name, string Source, int RepairedRows, EvaluationReport Report)
+{
+    /// <summary>Ids of the problems left out because their prompts did not fit the model's context.</summary>
+    public IReadOnlyList<string> SkippedProblems { get; init; } = [];
+}
 
 /// <summary>
 /// <c>results.json</c> of <c>pipeline eval</c> (README, "Evaluating a model"): the settings, then per dataset the
@@ -51,6 +55,7 @@ public static class EvaluationResultsFile
             ["problem_count"] = report.Problems,
             ["samples"] = report.SamplesPerProblem,
             ["repaired_rows"] = dataset.RepairedRows,
+            ["skipped_problems"] = Array(dataset.SkippedProblems.Select(id => (JsonNode?)id)),
             ["generated_tokens"] = report.GeneratedTokens,
             ["forced_answer_tokens"] = report.ForcedAnswerTokens,
             ["seconds"] = Math.Round(report.Seconds, 3),
