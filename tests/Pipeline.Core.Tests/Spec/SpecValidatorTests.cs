@@ -19,6 +19,16 @@ public class SpecValidatorTests
 
     private const string Train = "  data: { train: { source: \"synthetic:arith\" } }\n";
 
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("force-answer")]
+    public void Validate_EvaluationModes_AreAccepted(string mode)
+    {
+        var errors = ErrorsOf(Train + $"  evaluation: {{ budgets: [16, 64], mode: {mode} }}");
+
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public void Validate_ShapingParameterNotUsedByScheme_IsRejected()
     {
