@@ -33,7 +33,7 @@ test: ## Run every test suite; ends with one summary line
 test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)
 	@$(MAKE) --no-print-directory test FILTER='Category!=Slow'
 
-bench: ## Measure matmul and model throughput; writes bench/results/*.json and BENCHMARKS.md
+bench: ## Measure matmul, model throughput and evaluation cost; writes bench/results/*.json and BENCHMARKS.md
 	dotnet build bench/Pipeline.Bench -c $(CONFIG)
 	dotnet run --project bench/Pipeline.Bench -c $(CONFIG) --no-build -- --root $(CURDIR)
 
