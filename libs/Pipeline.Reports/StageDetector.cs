@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Pipeline.Reports;
 
 /// <summary>Where length adaptation ends: the first step of the plateau and the levels it was measured from.</summary>
@@ -40,7 +42,7 @@ public static class StageDetector
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(meanLengths);
-        if (steps.Count != meanLengths.Count) throw new ArgumentException($"{steps.Count} steps but {meanLengths.Count} lengths", nameof(meanLengths));
+        if (steps.Count != meanLengths.Count) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{steps.Count} steps but {meanLengths.Count} lengths"), nameof(meanLengths));
         var n = meanLengths.Count;
         if (n < MinimumSteps) return null;
         var smoothed = MovingAverage(meanLengths, Math.Max(1, n / 20));
@@ -55,6 +57,7 @@ public static class StageDetector
     }
 
     /// <summary>Centred moving average over 2·<paramref name="halfWidth"/> + 1 points, cut at the ends.</summary>
+    /// <remarks>Written here: the project has no numerics library, and these few lines are the whole definition.</remarks>
     internal static double[] MovingAverage(IReadOnlyList<double> values, int halfWidth)
     {
         var result = new double[values.Count];

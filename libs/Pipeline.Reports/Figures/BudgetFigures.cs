@@ -80,6 +80,8 @@ internal static class BudgetFigures
         return chart;
     }
 
+    // ScottPlot 5 has no logarithmic axis type: its documented way is to plot log-transformed values and label
+    // the ticks with the original ones, here exactly at the evaluated budgets.
     private static LineChart NewChart(string dataset, IReadOnlyList<EvalLine> lines)
     {
         var budgets = lines.Select(e => e.Budget).Distinct().Order().ToList();
@@ -97,13 +99,8 @@ internal static class BudgetFigures
             color, Width: dashed ? 2 : 2.5f, Dashed: dashed, Markers: true);
     }
 
-    // Light blue for early checkpoints to dark blue for the last: later is darker.
-    private static Color Shade(double t)
-    {
-        var (light, dark) = (Color.FromHex("#9ecae1"), Color.FromHex("#08306b"));
-        byte Mix(byte a, byte b) => (byte)Math.Round(a + (b - a) * t);
-        return new Color(Mix(light.R, dark.R), Mix(light.G, dark.G), Mix(light.B, dark.B));
-    }
+    // Later checkpoints darker (ScottPlot's Blues runs from dark at 0 to white at 1; its palest third hardly shows).
+    private static Color Shade(double t) => new ScottPlot.Colormaps.Blues().GetColor(0.65 * (1 - t));
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -77,6 +77,8 @@ internal static class LengthFigures
     }
 
     // The histogram's outline as a staircase: up from 0 at the first edge, across every bin, down at the last edge.
+    // ScottPlot's histogram bars would hide each other when base and final (or several runs) overlap; outlines stay
+    // readable, and the bins are Core's LengthHistogram, the evaluator's own binning rule.
     private static ChartLine Outline(Histogram histogram)
     {
         var edges = histogram.Counts.Edges;

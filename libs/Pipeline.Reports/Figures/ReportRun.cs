@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pipeline.Reports.Runs;
 using ScottPlot;
 
@@ -34,7 +35,7 @@ public sealed class ReportRun
             if (clashing.Contains(labels[i])) labels[i] = Path.GetFileName(folders[i].Path);
         var stillClashing = labels.GroupBy(l => l, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < labels.Count; i++)
-            if (stillClashing.Contains(labels[i])) labels[i] = $"{labels[i]} ({i + 1})";
+            if (stillClashing.Contains(labels[i])) labels[i] = string.Create(CultureInfo.InvariantCulture, $"{labels[i]} ({i + 1})");
         return folders.Select((f, i) => new ReportRun(f, labels[i], i)).ToList();
     }
 

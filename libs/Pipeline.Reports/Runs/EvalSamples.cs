@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Core.IO;
@@ -31,12 +32,12 @@ public sealed record EvalSamples(int Step, string Dataset, IReadOnlyList<Respons
             var samples = new List<ResponseOutcome>();
             for (var p = 0; p < problems.Count; p++)
             {
-                var problem = problems[p] as JsonObject ?? throw new FormatException($"PerProblem[{p}] must be an object");
+                var problem = problems[p] as JsonObject ?? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"PerProblem[{p}] must be an object"));
                 var list = JsonLines.GetArray(problem, "Samples");
                 for (var s = 0; s < list.Count; s++)
                 {
-                    var sample = list[s] as JsonObject ?? throw new FormatException($"PerProblem[{p}].Samples[{s}] must be an object");
-                    samples.Add(ReadSample(sample, $"PerProblem[{p}].Samples[{s}]"));
+                    var sample = list[s] as JsonObject ?? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"PerProblem[{p}].Samples[{s}] must be an object"));
+                    samples.Add(ReadSample(sample, string.Create(CultureInfo.InvariantCulture, $"PerProblem[{p}].Samples[{s}]")));
                 }
             }
             return new EvalSamples(step, dataset, samples);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Pipeline.Core.IO;
 using YamlDotNet.Core;
@@ -49,7 +50,7 @@ public sealed class RunFolder
         File.Exists(path) ? ReadLines(path, (line, _) => EvalLine.FromJson(line)) : [];
 
     /// <summary>Path of the per-sample file of one evaluation, whether or not it exists.</summary>
-    public string SamplesPath(int step, string dataset) => System.IO.Path.Combine(Path, "eval", $"step-{step}-{dataset}.json");
+    public string SamplesPath(int step, string dataset) => System.IO.Path.Combine(Path, "eval", string.Create(CultureInfo.InvariantCulture, $"step-{step}-{dataset}.json"));
 
     /// <summary>The per-sample results of one evaluation; null when the file is not there.</summary>
     public EvalSamples? LoadSamples(int step, string dataset)
@@ -64,14 +65,14 @@ public sealed class RunFolder
         var items = new List<T>();
         foreach (var line in JsonLines.Read(reader))
         {
-            if (line.Value is null) throw new InvalidDataException($"{path}:{line.Number}: {line.Error}");
+            if (line.Value is null) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line.Number}: {line.Error}"));
             try
             {
                 items.Add(read(line.Value, line.Number));
             }
             catch (FormatException e)
             {
-                throw new InvalidDataException($"{path}:{line.Number}: {e.Message}", e);
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line.Number}: {e.Message}"), e);
             }
         }
         return items;
@@ -109,7 +110,7 @@ public sealed class RunFolder
         }
         catch (YamlException e)
         {
-            throw new InvalidDataException($"{specPath}: line {e.Start.Line}: {e.Message}", e);
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{specPath}: line {e.Start.Line}: {e.Message}"), e);
         }
     }
 }
