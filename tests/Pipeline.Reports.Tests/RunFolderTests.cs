@@ -29,6 +29,16 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void Load_PathWithTrailingSlash_IsTheSameFolder()
+    {
+        File.Delete(Path.Combine(_folder, "spec.yaml"));
+
+        var run = RunFolder.Load(_folder + "/");
+
+        Assert.Equal((_folder, Path.GetFileName(_folder)), (run.Path, run.Name));
+    }
+
+    [Fact]
     public void Load_MissingMetrics_NamesTheFile()
     {
         File.Delete(Path.Combine(_folder, "metrics.jsonl"));

@@ -36,7 +36,7 @@ public sealed class RunFolder
 
     public static RunFolder Load(string path)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"run folder not found: {path}");
         var metricsPath = System.IO.Path.Combine(full, "metrics.jsonl");
         if (!File.Exists(metricsPath)) throw new FileNotFoundException($"{metricsPath}: not found (is {path} a run folder?)", metricsPath);
@@ -92,7 +92,7 @@ public sealed class RunFolder
 
     private static string ReadName(string folder)
     {
-        var fallback = System.IO.Path.GetFileName(folder.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        var fallback = System.IO.Path.GetFileName(folder);
         var specPath = System.IO.Path.Combine(folder, "spec.yaml");
         if (!File.Exists(specPath)) return fallback;
         try
