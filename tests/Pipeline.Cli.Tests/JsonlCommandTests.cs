@@ -51,10 +51,10 @@ public class JsonlCommandTests
     [Fact]
     public void Score_TruncationGrpo_MatchesHandComputedGroup()
     {
-        // L_T = L_R = 128. Rewards: correct&finished&short = 1; correct but cut = 0; wrong = 0; correct = 1.
+        // The quickstart's L_T = L_R = 40. Rewards: correct&finished&short = 1; correct but cut = 0; wrong = 0; correct = 1.
         // GRPO over {1, 0, 0, 1}: mean 0.5, population std 0.5 -> advantages ±1 (ε = 1e-6 makes it 0.999998).
         var input = CliRunner.TempFile("""
-            {"gold": "12", "responses": [{"text": "\\boxed{12}", "length": 40, "finished": true}, {"text": "\\boxed{12}", "length": 128, "finished": false}, {"text": "\\boxed{13}", "length": 30, "finished": true}, {"text": "so \\boxed{12}", "length": 90}]}
+            {"gold": "12", "responses": [{"text": "\\boxed{12}", "length": 25, "finished": true}, {"text": "\\boxed{12}", "length": 40, "finished": false}, {"text": "\\boxed{13}", "length": 30, "finished": true}, {"text": "so \\boxed{12}", "length": 35}]}
             """, ".jsonl");
 
         var result = CliRunner.Run("score", "--spec", "examples/quickstart.yaml", "--input", input);
