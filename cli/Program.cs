@@ -6,6 +6,7 @@ using Pipeline.Cli.Commands;
 var root = new RootCommand("Pipeline: train LLM reasoners to think short yet correct, and evaluate them across token budgets.")
 {
     RunCommand.Create(),
+    ReportCommand.Create(),
     ValidateCommand.Create(),
     ExplainCommand.Create(),
     VerifyCommand.Create(),

@@ -14,19 +14,38 @@ internal sealed class ConsoleRunObserver : IRunObserver
     private readonly Action<string>? _log;
     private string _phase = "";
     private bool _lineOpen;
+    private readonly System.Diagnostics.Stopwatch _sinceProgressLine = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>When output is redirected, a long phase still prints a progress line this often.</summary>
+    public static readonly TimeSpan ProgressLineInterval = TimeSpan.FromSeconds(15);
 
     public ConsoleRunObserver(Action<string>? log = null) => _log = log;
 
     public void Phase(string description)
     {
         _phase = description;
+        _sinceProgressLine.Restart();
         WriteLine($"» {description}");
     }
 
     public void Progress(int done, int total)
     {
         if (_interactive) Redraw($"{_phase} {Bar(done, total)} {done}/{total}");
-        else Console.WriteLine($"  {done}/{total}");
+        else if (_sinceProgressLine.Elapsed >= ProgressLineInterval && done < total)
+        {
+            WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {done}/{total} ({(double)done / Math.Max(1, total):P0})"));
+            _sinceProgressLine.Restart();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Progress"/>, but when output is redirected every call prints its line: for work reported in a few
+    /// large pieces (<c>pipeline eval</c>'s batches of problems), where each piece is news.
+    /// </summary>
+    public void ProgressEveryCall(int done, int total)
+    {
+        if (_interactive) Progress(done, total);
+        else WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {done}/{total} ({(double)done / Math.Max(1, total):P0})"));
     }
 
     public void Step(IReadOnlyDictionary<string, double?> m, int totalSteps)

@@ -113,7 +113,7 @@ internal static class EvalCommand
             if (skipped.Count > 0)
                 observer.Message($"{dataset.Name}: left out {skipped.Count} of {data.Problems.Count} problems whose prompts do not fit the model's context with the largest budget");
             observer.Phase($"{dataset.Name}: {problems.Count} problems × {plan.Options.Samples} samples, {settings.Mode}, budgets {string.Join(",", plan.Options.Budgets)}");
-            var report = evaluator.Evaluate(dataset.Name, problems, plan.Options, new InlineProgress<int>(n => observer.Progress(n, problems.Count)));
+            var report = evaluator.Evaluate(dataset.Name, problems, plan.Options, new InlineProgress<int>(n => observer.ProgressEveryCall(n, problems.Count)));
             run.AppendEvaluation(step: 0, version: 0, report);
             done.Add(new EvaluatedDataset(dataset.Name, dataset.Source, data.RepairedRows, report) { SkippedProblems = skipped });
             EvaluationResultsFile.Write(Path.Combine(run.Path, "results.json"), settings, done);

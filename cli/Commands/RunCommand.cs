@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Pipeline.Core.Spec;
+using Pipeline.Reports;
+using Pipeline.Reports.Runs;
 using Pipeline.Workers;
 using Pipeline.Workers.Embedded;
 
@@ -7,7 +9,8 @@ namespace Pipeline.Cli.Commands;
 
 /// <summary>
 /// <c>pipeline run SPEC [--out DIR] [--resume]</c>: runs an experiment in this process (the embedded host): filters
-/// prompts, trains, evaluates at every budget, and writes the run folder; ends with the before/after table.
+/// prompts, trains, evaluates at every budget, and writes the run folder; ends with the before/after table and the HTML report
+/// (<c>report.html</c>, see <see cref="ReportWriter"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -30,9 +33,10 @@ internal static class RunCommand
         var experiment = new EmbeddedExperiment(setup, observer, (policy, spec) => new GrpoTrainer(policy, spec));
         await experiment.RunAsync(resume, cancellation);
         Console.WriteLine();
-        Console.Write(SummaryTable.Render(RunDirectory.ReadJsonLines(setup.Run.EvalPath)));
+        Console.Write(SummaryTable.Render(RunFolder.ReadEvaluations(setup.Run.EvalPath)));
         Console.WriteLine($"metrics: {setup.Run.MetricsPath}");
         Console.WriteLine($"evaluations: {setup.Run.EvalPath}");
+        Console.WriteLine($"report: {ReportWriter.Write([setup.Run.Path])}");
         return 0;
     }
 }

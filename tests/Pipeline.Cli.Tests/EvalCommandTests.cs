@@ -84,7 +84,7 @@ public class EvalCommandTests(EvalRunsFixture runs) : IClassFixture<EvalRunsFixt
     {
         var lines = runs.Truncate.Result.StdoutLines;
 
-        Assert.Contains("  8/8", lines);
+        Assert.Contains("  8/8 (100 %)", lines);
         Assert.Contains(lines, l => l.StartsWith("arith-test: 8 problems × 2 samples, truncate", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.TrimStart().StartsWith("budget |  Mean@2 |  Pass@2 | truncated", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.TrimStart().StartsWith("32 |", StringComparison.Ordinal));

@@ -57,7 +57,18 @@ public class JsonlCommandTests
             {"gold": "12", "responses": [{"text": "\\boxed{12}", "length": 40, "finished": true}, {"text": "\\boxed{12}", "length": 128, "finished": false}, {"text": "\\boxed{13}", "length": 30, "finished": true}, {"text": "so \\boxed{12}", "length": 90}]}
             """, ".jsonl");
 
-        var result = CliRunner.Run("score", "--spec", "examples/quickstart.yaml", "--input", input);
+        var spec = CliRunner.TempFile("""
+            apiVersion: pipeline.efficient-reasoning.dev/v1alpha1
+            kind: Experiment
+            metadata: { name: score-test }
+            spec:
+              model: { path: models/tiny-reasoner }
+              data: { train: { source: "synthetic:arith" } }
+              rollout: { maxTokens: 128 }
+              reward: { shaping: { type: truncation, targetTokens: 128 } }
+            """, ".yaml");
+
+        var result = CliRunner.Run("score", "--spec", spec, "--input", input);
 
         var row = Assert.Single(Parse(result));
         Assert.Equal(0, result.ExitCode);
@@ -75,7 +86,18 @@ public class JsonlCommandTests
             {"gold": "1", "responses": [{"text": "\\boxed{1}", "length": 3}, {"text": "\\boxed{1}"}]}
             """, ".jsonl");
 
-        var result = CliRunner.Run("score", "--spec", "examples/quickstart.yaml", "--input", input);
+        var spec = CliRunner.TempFile("""
+            apiVersion: pipeline.efficient-reasoning.dev/v1alpha1
+            kind: Experiment
+            metadata: { name: score-test }
+            spec:
+              model: { path: models/tiny-reasoner }
+              data: { train: { source: "synthetic:arith" } }
+              rollout: { maxTokens: 128 }
+              reward: { shaping: { type: truncation, targetTokens: 128 } }
+            """, ".yaml");
+
+        var result = CliRunner.Run("score", "--spec", spec, "--input", input);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{input}:1: responses[1]: missing field 'length'", result.StderrLines);

@@ -17,7 +17,8 @@ public static class SpecReference
 
     /// <summary>Fields at or under <paramref name="path"/> (e.g. <c>spec.reward</c>); every field when empty.</summary>
     public static IReadOnlyList<SpecField> Under(string path) =>
-        Fields.Where(f => path.Length == 0 || f.Path == path || f.Path.StartsWith(path + ".", StringComparison.Ordinal)).ToList();
+        Fields.Where(f => path.Length == 0 || f.Path == path || f.Path.StartsWith(path + ".", StringComparison.Ordinal)
+            || f.Path.StartsWith(path + "[].", StringComparison.Ordinal)).ToList();   // a list's item fields are under it too
 
     public static string ToMarkdown()
     {

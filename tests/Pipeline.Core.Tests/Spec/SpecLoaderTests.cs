@@ -22,7 +22,7 @@ public class SpecLoaderTests
         Assert.Empty(result.Errors);
         Assert.Equal("quickstart", result.Document!.Metadata.Name);
         Assert.Equal(ShapingType.Truncation, result.Document.Spec.Reward.Shaping.Type);
-        Assert.Equal(128, result.Document.Spec.Reward.Shaping.TargetTokens);
+        Assert.Equal(result.Document.Spec.Rollout.MaxTokens, result.Document.Spec.Reward.Shaping.TargetTokens);   // L_T = L_R
     }
 
     [Fact]

@@ -22,6 +22,16 @@ public class SpecReferenceTests
     }
 
     [Fact]
+    public void Under_AList_IncludesItsItemFields()
+    {
+        var paths = SpecReference.Under("spec.data.eval").Select(f => f.Path).ToList();
+
+        Assert.Equal("spec.data.eval", paths[0]);
+        Assert.Contains("spec.data.eval[].name", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("spec.data.evaluation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DocsFile_MatchesTheGeneratedReference()
     {
         var path = RepoPaths.InRepo("docs/experiment-spec.md");
