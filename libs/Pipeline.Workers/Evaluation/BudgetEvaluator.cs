@@ -54,6 +54,13 @@ public sealed record EvaluationReport(string Dataset, int Problems, int SamplesP
 /// </remarks>
 public sealed class BudgetEvaluator(Qwen3ForCausalLM model, Prompting prompting, IReadOnlyList<int> eosTokenIds, IVerifier verifier)
 {
+    /// <summary>
+    /// Most tokens (rows × longest input) one forced-answer generation prefills at once. Its inputs hold B response
+    /// tokens each, so at paper budgets (32k) a whole batch of cut samples would not fit in memory; slices keep it
+    /// bounded. Every sample draws from its own stream, so a slice changes which rows share a batch, not a row's draws.
+    /// </summary>
+    public const int ForcedPrefillTokens = 1 << 16;
+
     private readonly ForcedAnswer _forced = ForcedAnswer.For(prompting.Tokenizer);
 
     public EvaluationReport Evaluate(string dataset, IReadOnlyList<Problem> problems, EvaluationOptions options, IProgress<int>? progress = null)
@@ -125,7 +132,9 @@ public sealed class BudgetEvaluator(Qwen3ForCausalLM model, Prompting prompting,
             {
                 Stream = SampleStream(start + (i / options.Samples), i % options.Samples, options),
             }).ToList();
-            var answers = BatchGenerator.Generate(model, requests, Sampling(options, CounterUniforms.Derive(options.Seed, (ulong)budget)));
+            var sampling = Sampling(options, CounterUniforms.Derive(options.Seed, (ulong)budget));
+            var rowsPerSlice = Math.Max(1, ForcedPrefillTokens / requests.Max(r => r.PromptIds.Count));
+            var answers = requests.Chunk(rowsPerSlice).SelectMany(slice => BatchGenerator.Generate(model, slice, sampling)).ToList();
             for (var r = 0; r < cut.Count; r++)
             {
                 var verdict = verifier.Verify(_forced.JudgedText(inputs[r].CutText, answers[r].TokenIds), chunk[cut[r] / options.Samples].Answer);
