@@ -16,7 +16,8 @@ namespace Pipeline.Cli.Commands;
 /// <c>pipeline run</c>'s evaluator (the same BudgetEvaluator) on a model folder, without training. Writes
 /// <c>DIR/results.json</c> (every metric per budget and every sample, see EvaluationResultsFile), and
 /// <c>DIR/eval.jsonl</c> plus <c>DIR/eval/step-0-SET.json</c> as a run folder holds them, so whatever reads a run's
-/// evaluations reads these too; ends with a per-budget table.
+/// evaluations reads these too, including <c>pipeline report</c>: the folder gets its <c>report.html</c> (accuracy vs budget,
+/// length distributions, the table); ends with a per-budget table.
 /// </summary>
 internal static class EvalCommand
 {
@@ -124,6 +125,7 @@ internal static class EvalCommand
         Console.Write(EvalTable.Render(done));
         Console.WriteLine($"results: {Path.Combine(run.Path, "results.json")}");
         Console.WriteLine($"evaluations: {run.EvalPath}");
+        Console.WriteLine($"report: {Pipeline.Reports.ReportWriter.Write([run.Path])}");
         return 0;
     }
 

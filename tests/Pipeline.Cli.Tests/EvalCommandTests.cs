@@ -57,6 +57,17 @@ public class EvalCommandTests(EvalRunsFixture runs) : IClassFixture<EvalRunsFixt
     }
 
     [Fact]
+    public void Eval_WritesAReportOfTheFolder()
+    {
+        var run = runs.Truncate;
+
+        var report = Path.Combine(run.Folder, "report.html");
+        Assert.Equal($"report: {report}", run.Result.StdoutLines[^1]);
+        Assert.Contains("Accuracy vs budget", File.ReadAllText(report), StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run.Folder, "report"), "*.png"));
+    }
+
+    [Fact]
     public void Eval_ResultsJson_AgreesWithEvalJsonlAndWithItsOwnSamples()
     {
         var run = runs.Truncate;

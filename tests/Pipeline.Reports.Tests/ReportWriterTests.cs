@@ -38,6 +38,20 @@ public sealed partial class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Write_EvaluationOnlyFolder_HasBudgetAndLengthPlotsButNoTrainingCurves()
+    {
+        File.Delete(Path.Combine(_run, "metrics.jsonl"));
+
+        var html = File.ReadAllText(ReportWriter.Write([_run]));
+
+        var images = Images(html);
+        Assert.Equal(1 + 2, images.Count);   // accuracy vs budget, two length histograms
+        Assert.All(images, i => PngAssert.Decodes(i.Png, i.Alt));
+        Assert.Contains("an evaluation without training", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Training stages", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_OneRun_StatesNameKeyFiguresBoundaryAndTable()
     {
         var html = File.ReadAllText(ReportWriter.Write([_run]));
@@ -81,9 +95,10 @@ public sealed partial class ReportWriterTests : IDisposable
     }
 
     [Fact]
-    public void Write_MissingMetrics_NamesTheFile()
+    public void Write_FolderWithoutMetricsOrEvaluations_NamesTheFile()
     {
         File.Delete(Path.Combine(_other, "metrics.jsonl"));
+        File.Delete(Path.Combine(_other, "eval.jsonl"));
 
         var error = Assert.Throws<FileNotFoundException>(() => ReportWriter.Write([_run, _other]));
 

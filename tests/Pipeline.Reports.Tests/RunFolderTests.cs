@@ -39,13 +39,25 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
-    public void Load_MissingMetrics_NamesTheFile()
+    public void Load_NeitherMetricsNorEvaluations_NamesTheFile()
     {
         File.Delete(Path.Combine(_folder, "metrics.jsonl"));
+        File.Delete(Path.Combine(_folder, "eval.jsonl"));
 
         var error = Assert.Throws<FileNotFoundException>(() => RunFolder.Load(_folder));
 
         Assert.StartsWith(Path.Combine(_folder, "metrics.jsonl") + ": not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EvaluationOnlyFolder_HasNoTrainingSteps()   // what pipeline eval writes
+    {
+        File.Delete(Path.Combine(_folder, "metrics.jsonl"));
+
+        var run = RunFolder.Load(_folder);
+
+        Assert.Empty(run.Metrics);
+        Assert.NotEmpty(run.Evaluations);
     }
 
     [Fact]

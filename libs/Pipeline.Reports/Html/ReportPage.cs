@@ -52,12 +52,12 @@ internal static class ReportPage
             """);
         foreach (var run in runs)
             html.Append(CultureInfo.InvariantCulture,
-                $"<p class=\"meta\">{HtmlEncode(run.Label)}: {HtmlEncode(run.Folder.Path)} — {run.Folder.Metrics.Count} training steps (step {run.Folder.Metrics[0].Step} to {run.Folder.Metrics[^1].Step})</p>\n");
+                $"<p class=\"meta\">{HtmlEncode(run.Label)}: {HtmlEncode(run.Folder.Path)} — {(run.Folder.Metrics.Count == 0 ? "an evaluation without training" : $"{run.Folder.Metrics.Count} training steps (step {run.Folder.Metrics[0].Step} to {run.Folder.Metrics[^1].Step})")}</p>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Plots are embedded below and saved as PNG files in {HtmlEncode(content.ImageFolder)}/.</p>\n");
 
         KeyFigures(html, runs);
-        html.Append("<h2>Training stages</h2>\n");
-        foreach (var run in runs)
+        if (runs.Any(r => r.Folder.Metrics.Count > 0)) html.Append("<h2>Training stages</h2>\n");
+        foreach (var run in runs.Where(r => r.Folder.Metrics.Count > 0))
             html.Append(CultureInfo.InvariantCulture, $"<p>{(runs.Count > 1 ? $"<strong>{HtmlEncode(run.Label)}.</strong> " : "")}{HtmlEncode(StageText.Describe(run))}</p>\n");
         Figures(html, "Training curves", content.Training, content.ImageFolder);
         Figures(html, "Accuracy across budgets", content.Budgets, content.ImageFolder);

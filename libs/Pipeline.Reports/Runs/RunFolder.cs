@@ -8,8 +8,9 @@ namespace Pipeline.Reports.Runs;
 
 /// <summary>
 /// What a report reads from a run folder written by <c>pipeline run</c>: the run's name (<c>metadata.name</c> of
-/// <c>spec.yaml</c>, else the folder's name), <c>metrics.jsonl</c> (required: one line per training step),
-/// <c>eval.jsonl</c> (absent when the run evaluates nothing) and, on demand, <c>eval/step-N-SET.json</c>.
+/// <c>spec.yaml</c>, else the folder's name), <c>metrics.jsonl</c> (one line per training step; absent in the
+/// evaluation-only folders that <c>pipeline eval</c> writes), <c>eval.jsonl</c> (absent when the run evaluates
+/// nothing; at least one of the two is required) and, on demand, <c>eval/step-N-SET.json</c>.
 /// Only files are read, so a report never needs the model or torch. A missing or malformed file throws
 /// <see cref="FileNotFoundException"/> or <see cref="InvalidDataException"/> with the file (and line) in the message.
 /// </summary>
@@ -39,10 +40,12 @@ public sealed class RunFolder
         var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"run folder not found: {path}");
         var metricsPath = System.IO.Path.Combine(full, "metrics.jsonl");
-        if (!File.Exists(metricsPath)) throw new FileNotFoundException($"{metricsPath}: not found (is {path} a run folder?)", metricsPath);
-        var metrics = ReadLines(metricsPath, ReadStep);
-        if (metrics.Count == 0) throw new InvalidDataException($"{metricsPath}: no training steps");
-        return new RunFolder(full, ReadName(full), metrics, ReadEvaluations(System.IO.Path.Combine(full, "eval.jsonl")));
+        var evalPath = System.IO.Path.Combine(full, "eval.jsonl");
+        if (!File.Exists(metricsPath) && !File.Exists(evalPath))
+            throw new FileNotFoundException($"{metricsPath}: not found, nor eval.jsonl (is {path} a run folder or a pipeline eval output?)", metricsPath);
+        IReadOnlyList<TrainingStep> metrics = File.Exists(metricsPath) ? ReadLines(metricsPath, ReadStep) : [];
+        if (File.Exists(metricsPath) && metrics.Count == 0) throw new InvalidDataException($"{metricsPath}: no training steps");
+        return new RunFolder(full, ReadName(full), metrics, ReadEvaluations(evalPath));
     }
 
     /// <summary>The lines of an <c>eval.jsonl</c>; none when the file does not exist (a run without evaluation sets).</summary>
