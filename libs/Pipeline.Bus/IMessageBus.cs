@@ -3,7 +3,11 @@ using Google.Protobuf;
 namespace Pipeline.Bus;
 
 /// <summary>A message taken from a topic; commit it once it is fully processed.</summary>
-public sealed record Delivery<T>(string Topic, string Key, T Message, long Offset);
+public sealed record Delivery<T>(string Topic, string Key, T Message, long Offset)
+{
+    /// <summary>Offsets count per partition on Kafka; the in-memory bus has one partition per topic (0).</summary>
+    public int Partition { get; init; }
+}
 
 /// <summary>
 /// The transport between workers. Processing is at-least-once: a consumer sees a message again until it commits it,

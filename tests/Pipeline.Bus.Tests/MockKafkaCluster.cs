@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace Pipeline.Bus.Tests;
+
+/// <summary>
+/// librdkafka's in-process mock cluster: a client configured with <c>test.mock.num.brokers</c> starts three brokers
+/// on local sockets that live as long as that client. Other clients reach them as a real cluster through
+/// <see cref="BootstrapServers"/>. The mock has no Admin API worth using (CreateTopics times out), so topics come
+/// from auto-creation (<see cref="AutoCreateTopicProvisioner"/>); metadata requests are fine.
+/// </summary>
+public sealed partial class MockKafkaCluster : IDisposable
+{
+    private readonly IProducer<Null, Null> _owner;
+
+    public MockKafkaCluster()
+    {
+        var config = new ProducerConfig { BootstrapServers = "unused:9092" };
+        config.Set("test.mock.num.brokers", "3");
+        _owner = new ProducerBuilder<Null, Null>(config).Build();
+        RemoveInitialRebalanceDelay(_owner.Handle);
+        using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
+        var brokers = admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers;
+        BootstrapServers = string.Join(',', brokers.Select(b => $"{b.Host}:{b.Port}"));
+    }
+
+    public string BootstrapServers { get; }
+
+    public void Dispose() => _owner.Dispose();
+
+    /// <summary>
+    /// The mock's group coordinator waits 3 s before the first assignment of an empty group (Kafka's
+    /// group.initial.rebalance.delay.ms); every new or restarted consumer here starts an empty group, so tests would
+    /// spend most of their time waiting. No config property sets it: librdkafka's mock API does, through the cluster
+    /// handle, which Confluent.Kafka keeps internal. If that ever breaks, the tests still pass, only slower.
+    /// </summary>
+    private static void RemoveInitialRebalanceDelay(Handle handle)
+    {
+        NativeLibrary.SetDllImportResolver(typeof(MockKafkaCluster).Assembly, (name, _, _) =>
+            name == "librdkafka" && LoadedLibrdkafka() is { } path ? NativeLibrary.Load(path) : IntPtr.Zero);
+        var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic);
+        if (property?.GetValue(handle) is not SafeHandle kafka) return;
+        var cluster = HandleMockCluster(kafka.DangerousGetHandle());
+        if (cluster != IntPtr.Zero) GroupInitialRebalanceDelayMs(cluster, 0);
+    }
+
+    /// <summary>
+    /// The variant Confluent.Kafka chose and loaded (glibc, centos8, alpine builds sit side by side, and the plain one
+    /// needs libsasl2, absent here): loading that same file again only returns its handle.
+    /// </summary>
+    private static string? LoadedLibrdkafka() =>
+        File.ReadLines("/proc/self/maps").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].EndsWith("librdkafka.so", StringComparison.Ordinal))
+            .Select(fields => fields[5]).FirstOrDefault();
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_handle_mock_cluster")]
+    private static partial IntPtr HandleMockCluster(IntPtr kafka);
+
+    [LibraryImport("librdkafka", EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
+    private static partial void GroupInitialRebalanceDelayMs(IntPtr cluster, int delayMs);
+}
+
+/// <summary>One mock cluster for every Kafka test class; each test uses its own experiment, so topics never collide.</summary>
+[CollectionDefinition(Name)]
+public sealed class MockKafkaCollection : ICollectionFixture<MockKafkaCluster>
+{
+    public const string Name = "mock kafka";
+}
