@@ -108,10 +108,12 @@ internal sealed class Producer<T>(TopicLog log) : IProducer<T> where T : IMessag
     }
 }
 
-/// <summary>Reads from the group's committed offset on; an unparsable payload is dead-lettered, committed and skipped.</summary>
+/// <summary>Reads from the group's committed offset on; an unparsable payload is dead-lettered and skipped.</summary>
 internal sealed class Consumer<T>(InMemoryBus bus, Topic<T> topic, TopicLog log, string group) : IConsumer<T> where T : IMessage<T>
 {
     private long _position = log.Committed(group);
+    // The offset after the last message handed to the worker: a commit below it means one is still in processing.
+    private long _handedOut = log.Committed(group);
 
     public long Lag => log.Count - log.Committed(group);
 
@@ -124,9 +126,15 @@ internal sealed class Consumer<T>(InMemoryBus bus, Topic<T> topic, TopicLog log,
             if (record is not null)
             {
                 var offset = _position++;
-                if (TryParse(record, out var message, out var reason)) return new Delivery<T>(topic.Name, record.Key, message!, offset);
+                if (TryParse(record, out var message, out var reason))
+                {
+                    _handedOut = offset + 1;
+                    return new Delivery<T>(topic.Name, record.Key, message!, offset);
+                }
                 bus.DeadLetter(topic.Name, record.Key, record.Payload, reason!);
-                log.Commit(group, offset + 1);
+                // Committing past the bad record while an earlier message is still being processed would lose that
+                // message on a crash; left alone, the worker's next commit covers the bad record.
+                if (log.Committed(group) >= _handedOut) log.Commit(group, offset + 1);
                 continue;
             }
             var left = deadline - DateTime.UtcNow;

@@ -182,6 +182,25 @@ public abstract class BusContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Consume_MalformedPayload_IsNotCommittedPastAMessageStillInProcessing()
+    {
+        var bus = NewBus();
+        await bus.Producer(Topics.Scored).ProduceAsync("g", new ScoredGroup { ScoringSeconds = 1 });
+        await PublishRawAsync(bus, Topics.Scored.Name, "g", [0xFF, 0xFF, 0xFF]);
+        await bus.Producer(Topics.Scored).ProduceAsync("g", new ScoredGroup { ScoringSeconds = 3 });
+        using (var crashed = bus.Consumer(Topics.Scored, "learner"))
+        {
+            Assert.Equal(0, (await crashed.ConsumeAsync(Patience))!.Offset); // in processing, never committed
+            Assert.Equal(2, (await crashed.ConsumeAsync(Patience))!.Offset); // skips the bad record at 1
+        }
+
+        using var restarted = bus.Consumer(Topics.Scored, "learner");
+        var redelivered = await restarted.ConsumeAsync(Patience);
+
+        Assert.Equal((0L, 1.0), (redelivered!.Offset, redelivered.Message.ScoringSeconds));
+    }
+
+    [Fact]
     public async Task Consume_WaitingConsumer_WakesOnPublish()
     {
         var bus = NewBus();
