@@ -17,6 +17,9 @@ internal sealed class KafkaConsumer<T> : IConsumer<T> where T : IMessage<T>
     // Per partition: the offset after the last delivery handed out, and the offset committed (both "next to read").
     private readonly Dictionary<int, long> _delivered = [];
     private readonly Dictionary<int, long> _committed = [];
+    // librdkafka must not close a consumer while another thread polls it: polls and Dispose take turns on this gate.
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     public KafkaConsumer(KafkaBus bus, Topic<T> topic, string group)
     {
@@ -70,7 +73,12 @@ internal sealed class KafkaConsumer<T> : IConsumer<T> where T : IMessage<T>
                 cancellationToken.ThrowIfCancellationRequested();
                 var left = deadline - DateTime.UtcNow;
                 var slice = left < TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100);
-                var result = _consumer.Consume(slice > TimeSpan.Zero ? slice : TimeSpan.Zero);
+                ConsumeResult<string, byte[]>? result;
+                lock (_gate)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    result = _consumer.Consume(slice > TimeSpan.Zero ? slice : TimeSpan.Zero);
+                }
                 if (result is null)
                 {
                     if (left <= TimeSpan.Zero) return null;
@@ -97,8 +105,13 @@ internal sealed class KafkaConsumer<T> : IConsumer<T> where T : IMessage<T>
     /// <summary>Leaves the group at once (its partitions go to the others) without committing anything more.</summary>
     public void Dispose()
     {
-        _consumer.Close();
-        _consumer.Dispose();
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _consumer.Close();
+            _consumer.Dispose();
+        }
     }
 
     /// <summary>
@@ -121,9 +134,19 @@ internal sealed class KafkaConsumer<T> : IConsumer<T> where T : IMessage<T>
         lock (_delivered)
         {
             if (_committed.TryGetValue(partition, out var done) && done >= next) return;
-            _committed[partition] = next;
         }
-        _consumer.Commit([new TopicPartitionOffset(_qualified, partition, next)]);
+        try
+        {
+            _consumer.Commit([new TopicPartitionOffset(_qualified, partition, next)]);
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration
+            or ErrorCode.UnknownMemberId or ErrorCode.Local_State)
+        {
+            // The partition moved to another member during processing: it redelivers the message, which the
+            // worker's idempotence by group id absorbs. Failing the worker here would only restart it.
+            return;
+        }
+        lock (_delivered) _committed[partition] = Math.Max(_committed.GetValueOrDefault(partition), next);
     }
 
     private bool TryParse(byte[] payload, out T? message, out string? reason)
