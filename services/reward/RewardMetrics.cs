@@ -1,0 +1,24 @@
+using Prometheus;
+
+namespace Pipeline.Services.Reward;
+
+/// <summary>The reward service's Prometheus metrics (base units, <c>_total</c> counters, <c>pipeline_reward_</c>
+/// prefix), created in the host's own registry.</summary>
+public sealed class RewardMetrics(IMetricFactory factory)
+{
+    public Counter GroupsScored { get; } = factory.CreateCounter(
+        "pipeline_reward_groups_scored_total", "Rollout groups scored.");
+
+    public Counter Responses { get; } = factory.CreateCounter(
+        "pipeline_reward_responses_total", "Responses verified, by whether they were correct.",
+        new CounterConfiguration { LabelNames = ["correct"] });
+
+    // Shaped rewards lie in [0, 1] for the shipped shapings; penalties can go below 0.
+    public Histogram ShapedReward { get; } = factory.CreateHistogram(
+        "pipeline_reward_shaped_reward", "Shaped reward per response.",
+        new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-1, 0.25, 9) });
+
+    public Histogram ScoreSeconds { get; } = factory.CreateHistogram(
+        "pipeline_reward_score_seconds", "Time to score one group.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+}
