@@ -23,7 +23,12 @@ public static class RewardHost
         builder.Web.Services.AddSingleton(spec);
         builder.Web.Services.AddSingleton<RewardMetrics>();
         builder.Web.Services.AddSingleton<RewardScoring>();
-        return await builder.StartAsync(app => app.MapGrpcService<RewardService>(), cancellationToken).ConfigureAwait(false);
+        return await builder.StartAsync(app =>
+        {
+            app.MapGrpcService<RewardService>();
+            // Created now rather than on the first call, so a scrape before any traffic already shows the series at 0.
+            app.Services.GetRequiredService<RewardMetrics>();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The spec named by <c>--spec FILE</c>, validated with the same loader as the CLI.</summary>

@@ -4,21 +4,28 @@ namespace Pipeline.Services.Reward;
 
 /// <summary>The reward service's Prometheus metrics (base units, <c>_total</c> counters, <c>pipeline_reward_</c>
 /// prefix), created in the host's own registry.</summary>
-public sealed class RewardMetrics(IMetricFactory factory)
+public sealed class RewardMetrics
 {
-    public Counter GroupsScored { get; } = factory.CreateCounter(
-        "pipeline_reward_groups_scored_total", "Rollout groups scored.");
+    public RewardMetrics(IMetricFactory factory)
+    {
+        GroupsScored = factory.CreateCounter("pipeline_reward_groups_scored_total", "Rollout groups scored.");
+        Responses = factory.CreateCounter(
+            "pipeline_reward_responses_total", "Responses verified, by whether they were correct.",
+            new CounterConfiguration { LabelNames = ["correct"] });
+        // Both label values exist from the start, so rates over them never begin with a missing series.
+        Responses.WithLabels("true");
+        Responses.WithLabels("false");
+        // Shaped rewards lie in [0, 1] for the shipped shapings; penalties can go below 0.
+        ShapedReward = factory.CreateHistogram(
+            "pipeline_reward_shaped_reward", "Shaped reward per response.",
+            new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-1, 0.25, 9) });
+        ScoreSeconds = factory.CreateHistogram(
+            "pipeline_reward_score_seconds", "Time to score one group.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+    }
 
-    public Counter Responses { get; } = factory.CreateCounter(
-        "pipeline_reward_responses_total", "Responses verified, by whether they were correct.",
-        new CounterConfiguration { LabelNames = ["correct"] });
-
-    // Shaped rewards lie in [0, 1] for the shipped shapings; penalties can go below 0.
-    public Histogram ShapedReward { get; } = factory.CreateHistogram(
-        "pipeline_reward_shaped_reward", "Shaped reward per response.",
-        new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-1, 0.25, 9) });
-
-    public Histogram ScoreSeconds { get; } = factory.CreateHistogram(
-        "pipeline_reward_score_seconds", "Time to score one group.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+    public Counter GroupsScored { get; }
+    public Counter Responses { get; }
+    public Histogram ShapedReward { get; }
+    public Histogram ScoreSeconds { get; }
 }

@@ -125,6 +125,20 @@ public sealed class RewardServiceTests
     }
 
     [Fact]
+    public async Task Metrics_BeforeAnyCall_ShowTheSeriesAtZero()
+    {
+        await using var host = await StartAsync(QuickstartPath);
+        using var http = new HttpClient();
+
+        var samples = PrometheusText.Parse(await http.GetStringAsync(
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{host.MetricsPort}/metrics"))));
+
+        Assert.Equal(0, samples["pipeline_reward_groups_scored_total"]);
+        Assert.Equal(0, samples["pipeline_reward_responses_total{correct=\"true\"}"]);
+        Assert.Equal(0, samples["pipeline_reward_responses_total{correct=\"false\"}"]);
+    }
+
+    [Fact]
     public async Task InvalidSpec_FailsToStart_NamingTheField()
     {
         var path = Path.Combine(Path.GetTempPath(), $"reward-invalid-{Guid.NewGuid():N}.yaml");
