@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Bus;
 using Pipeline.Contracts.V1;
 using Pipeline.Core.Scoring;
@@ -64,33 +63,12 @@ public sealed class RewardWorker : IDisposable
     /// <summary>The reward stage for one group (public for <c>pipeline score</c>-style callers and tests).</summary>
     public ScoredGroup Score(RolloutGroup group)
     {
-        var watch = Stopwatch.StartNew();
-        var responses = group.Completions
-            .Select(c => new ResponseToScore(c.Text, c.TokenIds.Count, c.FinishReason == FinishReason.Stop)).ToList();
-        var scored = _scorer.Score(group.Request.GoldAnswer, responses, group.Request.Step);
-        var result = new ScoredGroup { Group = group };
-        for (var i = 0; i < responses.Count; i++)
-        {
-            result.Scores.Add(new CompletionScore
-            {
-                Correct = scored.Correct[i], Extracted = scored.Extracted[i] ?? "", Reward = scored.Rewards[i],
-                Trains = scored.LossMask[i], Advantage = scored.Advantages[i],
-            });
-        }
-        result.ScoringSeconds = watch.Elapsed.TotalSeconds;
+        var result = _scorer.Score(group);
         Scored++;
         return result;
     }
 
-    private static string? Validate(RolloutGroup group)
-    {
-        if (group.Request is null) return "the group has no request";
-        if (group.Completions.Count == 0) return "the group has no completions";
-        if (group.Completions.Count != group.Request.GroupSize)
-            return $"the group has {group.Completions.Count} completions, its request asked for {group.Request.GroupSize}";
-        var bad = group.Completions.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Logprobs.Count != x.c.TokenIds.Count);
-        return bad.c is null ? null : $"completion {bad.i} has {bad.c.TokenIds.Count} tokens but {bad.c.Logprobs.Count} logprobs";
-    }
+    private static string? Validate(RolloutGroup group) => RolloutGroupScoring.Problem(group);
 
     public void Dispose() => _rollouts.Dispose();
 }

@@ -1,3 +1,4 @@
+using Pipeline.Core.Scoring;
 using Pipeline.Core.Spec;
 using Pipeline.Hosting;
 
@@ -20,9 +21,9 @@ public static class RewardHost
         {
             throw new StartupException(e.Message, e);
         }
-        builder.Web.Services.AddSingleton(spec);
+        // GroupScorer is stateless per call, so one instance serves concurrent calls.
+        builder.Web.Services.AddSingleton(new GroupScorer(spec));
         builder.Web.Services.AddSingleton<RewardMetrics>();
-        builder.Web.Services.AddSingleton<RewardScoring>();
         return await builder.StartAsync(app =>
         {
             app.MapGrpcService<RewardService>();
