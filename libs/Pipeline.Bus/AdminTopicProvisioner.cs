@@ -8,11 +8,15 @@ namespace Pipeline.Bus;
 /// Admin API can set partitions, replication and compaction). Never used against librdkafka's mock cluster, whose
 /// Admin support is partial: CreateTopics there times out and has corrupted the client.
 /// </summary>
-public sealed class AdminTopicProvisioner(string bootstrapServers, int partitions = 6, short replicationFactor = 3) : ITopicProvisioner
+/// <param name="settings">librdkafka settings for the admin client (security), as the bus's own clients get them.</param>
+public sealed class AdminTopicProvisioner(string bootstrapServers, int partitions = 6, short replicationFactor = 3,
+    IReadOnlyDictionary<string, string>? settings = null) : ITopicProvisioner
 {
     public async Task EnsureAsync(IReadOnlyList<TopicSpec> topics, CancellationToken cancellationToken = default)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var config = new AdminClientConfig { BootstrapServers = bootstrapServers };
+        KafkaBus.ApplySettings(config, settings ?? new Dictionary<string, string>());
+        using var admin = new AdminClientBuilder(config).Build();
         var specs = topics.Select(t => new TopicSpecification
         {
             Name = t.Name, NumPartitions = partitions, ReplicationFactor = replicationFactor,

@@ -19,9 +19,23 @@ public static class ServiceHost
     /// A builder with the options bound (configuration, <c>PIPELINE_</c>-prefixed or plain environment, command
     /// line) and validated: invalid options throw <see cref="ServiceHostOptionsException"/> before anything listens.
     /// </summary>
-    public static ServiceHostBuilder CreateBuilder(string[] args)
+    /// <param name="defaults">The service's well-known ports, used unless configured otherwise.</param>
+    public static ServiceHostBuilder CreateBuilder(string[] args, ServicePorts? defaults = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        // Lowest priority: every other source overrides them. In code rather than appsettings.json, so several
+        // services can be published into one folder (bin/) without their settings files colliding.
+        if (defaults is { } ports)
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = new Dictionary<string, string?>
+                {
+                    [$"{ServiceHostOptions.Section}:{nameof(ServiceHostOptions.GrpcPort)}"] = ports.Grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    [$"{ServiceHostOptions.Section}:{nameof(ServiceHostOptions.MetricsPort)}"] = ports.Metrics.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            });
+        }
         builder.Configuration.AddEnvironmentVariables("PIPELINE_");
         // Command-line arguments win over the prefixed environment, as they do over the plain one.
         builder.Configuration.AddCommandLine(args);
@@ -65,6 +79,9 @@ public static class ServiceHost
         return new ServiceHostBuilder(builder, endpoints, registry);
     }
 }
+
+/// <summary>A service's default gRPC and metrics ports.</summary>
+public readonly record struct ServicePorts(int Grpc, int Metrics);
 
 /// <summary>Kestrel's listen options of the two ports; Kestrel writes the bound port into them once started.</summary>
 public sealed class BoundEndpoints

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Prometheus;
 
@@ -8,6 +9,17 @@ namespace Pipeline.Hosting;
 public sealed class ServiceHostBuilder(WebApplicationBuilder web, BoundEndpoints endpoints, CollectorRegistry registry)
 {
     public WebApplicationBuilder Web { get; } = web;
+
+    /// <summary>
+    /// Runs <paramref name="loop"/> (the service's bus worker) beside the gRPC server. When it returns the service
+    /// stops with exit code 0; when it throws, the error is logged and the service stops with exit code 1, so an
+    /// orchestrator (a Kubernetes Job, <c>pipeline run --distributed</c>) sees the failure and can restart it.
+    /// </summary>
+    public ServiceHostBuilder AddWorker(string name, Func<IServiceProvider, CancellationToken, Task> loop)
+    {
+        Web.Services.AddSingleton<IHostedService>(services => new WorkerLoop(name, services, loop));
+        return this;
+    }
 
     /// <summary>Builds the app, maps health, reflection and <c>/metrics</c>, lets <paramref name="map"/> add the
     /// service's gRPC services, and starts listening.</summary>
@@ -22,7 +34,9 @@ public sealed class ServiceHostBuilder(WebApplicationBuilder web, BoundEndpoints
         app.MapGrpcReflectionService();
         map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new RunningServiceHost(app, endpoints);
+        var host = new RunningServiceHost(app, endpoints);
+        if (app.Services.GetRequiredService<ServiceHostOptions>().ReadyFile is { Length: > 0 } ready) host.WriteReadyFile(ready);
+        return host;
     }
 }
 
@@ -33,7 +47,15 @@ public sealed class RunningServiceHost(WebApplication app, BoundEndpoints endpoi
     public int GrpcPort => endpoints.GrpcPort;
     public int MetricsPort => endpoints.MetricsPort;
 
-    /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public void WriteReadyFile(string path)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new { grpc = GrpcPort, metrics = MetricsPort, pid = Environment.ProcessId });
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, json);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM) or a worker loop ends it.</summary>
     public Task WaitForShutdownAsync() => App.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()

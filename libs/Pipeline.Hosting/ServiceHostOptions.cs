@@ -20,6 +20,12 @@ public sealed class ServiceHostOptions
     /// <summary>The HTTP/1 port that serves <c>/metrics</c>. 0: the system picks a free one.</summary>
     public int MetricsPort { get; set; }
 
+    /// <summary>
+    /// Written once both ports listen: <c>{"grpc": PORT, "metrics": PORT, "pid": PID}</c>, so a launcher that asked
+    /// for port 0 learns the ports (written to a temporary name and renamed: never seen half-written).
+    /// </summary>
+    public string? ReadyFile { get; set; }
+
     /// <summary>Every problem with the options, one line each, naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -43,7 +49,7 @@ public sealed class ServiceHostOptions
 
 /// <summary>The host's options are invalid; the message lists every problem.</summary>
 public sealed class ServiceHostOptionsException(IReadOnlyList<string> errors)
-    : Exception("invalid service options:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+    : StartupException("invalid service options:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
 }

@@ -48,6 +48,18 @@ public sealed class LearnerWorker : IDisposable
         _reissue = new Queue<PendingPrompt>(state.Pending);
     }
 
+    /// <summary>The groups of the last update, in training order.</summary>
+    public IReadOnlyList<ScoredGroup> LastTrained { get; private set; } = [];
+
+    /// <summary>Scored groups accepted and waiting for the next update.</summary>
+    public int PendingGroups => _accepted.Count;
+
+    /// <summary>Scored groups published and not yet taken (consumer lag; asks the broker).</summary>
+    public long Lag => _scored.Lag;
+
+    /// <summary>Prompts issued whose scored groups have not arrived yet.</summary>
+    public int InFlight => _outstanding.Count;
+
     /// <summary>Optimisation steps done; also the current policy version.</summary>
     public int Step { get; private set; }
 
@@ -62,12 +74,19 @@ public sealed class LearnerWorker : IDisposable
     }
 
     /// <summary>Takes in the scored groups available now; trains one step when enough are ready (returns its metrics).</summary>
-    public async Task<Dictionary<string, double?>?> ProcessAvailableAsync(CancellationToken cancellationToken = default)
+    public Task<Dictionary<string, double?>?> ProcessAvailableAsync(CancellationToken cancellationToken = default) =>
+        ProcessAvailableAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>As <see cref="ProcessAvailableAsync(CancellationToken)"/>, first waiting up to <paramref name="wait"/>
+    /// for a scored group when none is there (the distributed host's loop).</summary>
+    public async Task<Dictionary<string, double?>?> ProcessAvailableAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        while (await _scored.ConsumeAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false) is { } delivery)
+        var timeout = wait;
+        while (await _scored.ConsumeAsync(timeout, cancellationToken).ConfigureAwait(false) is { } delivery)
         {
             Accept(delivery.Message);
             _scored.Commit(delivery);
+            timeout = TimeSpan.Zero;
         }
         DropStale();
         Dictionary<string, double?>? metrics = null;
@@ -83,6 +102,13 @@ public sealed class LearnerWorker : IDisposable
     private void Accept(ScoredGroup scored)
     {
         var id = scored.Group.Request.GroupId;
+        // A version newer than ours was made before this learner restarted from an older checkpoint: those weights
+        // are gone. Checked first, so the re-issued prompt's own group is still accepted under the same id.
+        if (scored.Group.PolicyVersion > Step)
+        {
+            _drops["dropped_previous_run"]++;
+            return;
+        }
         if (!_outstanding.Remove(id, out var prompt))
         {
             _drops["duplicate_groups"]++;
@@ -107,6 +133,7 @@ public sealed class LearnerWorker : IDisposable
         var batch = _accepted.Take(_options.PromptsPerStep).ToList();
         _accepted.RemoveRange(0, batch.Count);
         var groups = batch.Select(b => b.Group).ToList();
+        LastTrained = groups;
         var metrics = BatchMetrics.Compute(groups, Step);
         var zeroVariance = groups.Count(BatchMetrics.IsZeroVariance) + _drops["dropped_zero_variance"];
         metrics["zero_variance_fraction"] = zeroVariance / (groups.Count + _drops["dropped_zero_variance"]);
@@ -124,8 +151,19 @@ public sealed class LearnerWorker : IDisposable
         return ordered;
     }
 
-    private Task PublishPolicyAsync(CancellationToken cancellationToken) =>
-        _policyUpdates.ProduceAsync(_options.Experiment, _policies.Publish(_policy, _options.Experiment, Step, Step), cancellationToken);
+    private async Task PublishPolicyAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        Policy = _policies.Publish(_policy, _options.Experiment, Step, Step);
+        PublishSeconds = watch.Elapsed.TotalSeconds;
+        await _policyUpdates.ProduceAsync(_options.Experiment, Policy, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The last policy announcement (null before <see cref="StartAsync"/>).</summary>
+    public PolicyVersion? Policy { get; private set; }
+
+    /// <summary>Seconds the last policy publication took (weight sync, learner side).</summary>
+    public double PublishSeconds { get; private set; }
 
     // Keeps prompts for (maxStaleness + 1) steps issued: on-policy, only the current step's.
     private async Task TopUpAsync(CancellationToken cancellationToken)
@@ -167,7 +205,7 @@ public sealed class LearnerWorker : IDisposable
 
     private static Dictionary<string, double> NewDrops() => new(StringComparer.Ordinal)
     {
-        ["dropped_zero_variance"] = 0, ["dropped_stale"] = 0, ["duplicate_groups"] = 0,
+        ["dropped_zero_variance"] = 0, ["dropped_stale"] = 0, ["dropped_previous_run"] = 0, ["duplicate_groups"] = 0,
     };
 
     private void ResetDrops()

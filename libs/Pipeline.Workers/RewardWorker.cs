@@ -65,8 +65,15 @@ public sealed class RewardWorker : IDisposable
     {
         var result = _scorer.Score(group);
         Scored++;
+        GroupScored?.Invoke(result);
         return result;
     }
+
+    /// <summary>Told every group this worker scored (metrics).</summary>
+    public Action<ScoredGroup>? GroupScored { get; init; }
+
+    /// <summary>Rollout groups published and not yet scored by the reward group.</summary>
+    public long Lag => _rollouts.Lag;
 
     private static string? Validate(RolloutGroup group) => RolloutGroupScoring.Problem(group);
 

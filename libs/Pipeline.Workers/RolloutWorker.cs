@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Pipeline.Bus;
 using Pipeline.Contracts.V1;
-using Pipeline.Model.Generation;
 using Pipeline.Model.Qwen3;
 using Pipeline.Model.Tokenization;
 using Pipeline.Workers.Policy;
-using ModelFinishReason = Pipeline.Model.Generation.FinishReason;
 
 namespace Pipeline.Workers;
 
@@ -22,9 +20,6 @@ public sealed record RolloutWorkerOptions(string Name = "rollout-0", int MaxGrou
 /// </summary>
 public sealed class RolloutWorker : IDisposable
 {
-    private readonly Qwen3ForCausalLM _model;
-    private readonly QwenTokenizer _tokenizer;
-    private readonly IReadOnlyList<int> _eosTokenIds;
     private readonly IPolicyStore _policies;
     private readonly RolloutWorkerOptions _options;
     private readonly IConsumer<RolloutRequest> _prompts;
@@ -32,22 +27,48 @@ public sealed class RolloutWorker : IDisposable
     private readonly IProducer<RolloutGroup> _rollouts;
     private readonly List<Delivery<RolloutRequest>> _pending = [];
     private PolicyVersion? _latest;
+    private PolicyVersion? _loaded;
 
     public RolloutWorker(IMessageBus bus, Qwen3ForCausalLM model, QwenTokenizer tokenizer, IReadOnlyList<int> eosTokenIds,
         IPolicyStore policies, RolloutWorkerOptions? options = null)
+        : this(bus, new RolloutSampler(model, tokenizer, eosTokenIds), policies, options)
     {
-        (_model, _tokenizer, _eosTokenIds, _policies) = (model, tokenizer, eosTokenIds, policies);
+    }
+
+    /// <summary>A worker sharing <paramref name="sampler"/> (and its model) with direct gRPC calls.</summary>
+    public RolloutWorker(IMessageBus bus, RolloutSampler sampler, IPolicyStore policies, RolloutWorkerOptions? options = null)
+    {
+        (Sampler, _policies) = (sampler, policies);
         _options = options ?? new RolloutWorkerOptions();
         _prompts = bus.Consumer(Topics.Prompts, "rollout");
         _policyUpdates = bus.Consumer(Topics.Policy, _options.Name);
         _rollouts = bus.Producer(Topics.Rollouts);
     }
 
+    public RolloutSampler Sampler { get; }
+
     /// <summary>The policy version currently loaded (−1 before the first announcement).</summary>
-    public long PolicyVersion { get; private set; } = -1;
+    public long PolicyVersion => Sampler.PolicyVersion;
 
     /// <summary>Tokens generated so far.</summary>
     public long GeneratedTokens { get; private set; }
+
+    /// <summary>Groups published so far.</summary>
+    public long GroupsPublished { get; private set; }
+
+    /// <summary>Requests taken from the topic and not yet answered.</summary>
+    public int PendingRequests => _pending.Count;
+
+    /// <summary>Announced versions that could not be loaded (retired or replaced before this worker got to them).</summary>
+    public long PolicyLoadFailures { get; private set; }
+
+    public string? LastPolicyLoadError { get; private set; }
+
+    /// <summary>Told the seconds each weight load took (metrics).</summary>
+    public Action<double>? WeightSyncSeconds { get; init; }
+
+    /// <summary>Told (groups, tokens, seconds) after each generated batch (metrics).</summary>
+    public Action<int, long, double>? BatchGenerated { get; init; }
 
     /// <summary>Generates for every request available now; returns the number of groups published.</summary>
     public async Task<int> ProcessAvailableAsync(CancellationToken cancellationToken = default)
@@ -58,7 +79,7 @@ public sealed class RolloutWorker : IDisposable
         {
             var first = _pending.FirstOrDefault(d => d.Message.PolicyVersion <= PolicyVersion);
             if (first is null) return produced;
-            var ready = _pending.Where(d => d.Message.PolicyVersion <= PolicyVersion && SameSampling(d.Message, first.Message))
+            var ready = _pending.Where(d => d.Message.PolicyVersion <= PolicyVersion && RolloutSampler.SameSampling(d.Message, first.Message))
                 .Take(_options.MaxGroupsPerBatch).ToList();
             produced += await GenerateAsync(ready, cancellationToken).ConfigureAwait(false);
         }
@@ -76,15 +97,27 @@ public sealed class RolloutWorker : IDisposable
 
     private async Task PullAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
+        // The newest announcement in topic order wins, not the highest number: a learner restarted from an older
+        // checkpoint announces lower versions again, and the higher ones it had announced are gone. Announcements
+        // are never committed, so a restarted worker reads them all again and starts from the current one.
         while (await _policyUpdates.ConsumeAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false) is { } update)
+            _latest = update.Message;
+        if (_latest is not null && !ReferenceEquals(_latest, _loaded))
         {
-            if (_latest is null || update.Message.Version > _latest.Version) _latest = update.Message;
-            _policyUpdates.Commit(update);
-        }
-        if (_latest is not null && _latest.Version != PolicyVersion)
-        {
-            _policies.LoadInto(_latest, _model);
-            PolicyVersion = _latest.Version;
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var announced = _latest;
+                Sampler.Load(announced.Version, model => _policies.LoadInto(announced, model));
+                WeightSyncSeconds?.Invoke(watch.Elapsed.TotalSeconds);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                // Replaced or retired since it was announced (a newer announcement follows): keep the weights we have.
+                PolicyLoadFailures++;
+                LastPolicyLoadError = e.Message;
+            }
+            _loaded = _latest;
         }
         var timeout = wait;
         while (await _prompts.ConsumeAsync(timeout, cancellationToken).ConfigureAwait(false) is { } request)
@@ -97,49 +130,21 @@ public sealed class RolloutWorker : IDisposable
     private async Task<int> GenerateAsync(List<Delivery<RolloutRequest>> batch, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var requests = batch.SelectMany(d => Enumerable.Repeat(
-            new GenerationRequest(d.Message.PromptTokenIds, d.Message.Sampling.MaxTokens), d.Message.GroupSize)).ToList();
-        var sampling = batch[0].Message.Sampling;
-        var options = new GenerationOptions
-        {
-            Sampling = new SamplingOptions { Temperature = (float)sampling.Temperature, TopP = (float)sampling.TopP, TopK = sampling.TopK },
-            EosTokenIds = _eosTokenIds,
-            StopStrings = [.. sampling.Stop],
-            Decode = ids => _tokenizer.Decode(ids, skipSpecialTokens: true),
-            // One batch, one generator: its seed combines the groups' seeds, so the same requests give the same rollouts.
-            Seed = batch.Aggregate(0xcbf29ce484222325UL, (h, d) => (h ^ d.Message.Sampling.Seed) * 0x100000001b3UL),
-        };
-        var results = BatchGenerator.Generate(_model, requests, options);
+        var (groups, version) = Sampler.Generate(batch.Select(d => d.Message).ToList());
+        BatchGenerated?.Invoke(batch.Count, groups.Sum(g => g.Sum(c => (long)c.TokenIds.Count)), watch.Elapsed.TotalSeconds);
         var seconds = watch.Elapsed.TotalSeconds / batch.Count;
-        var offset = 0;
-        foreach (var delivery in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            var group = new RolloutGroup { Request = delivery.Message, PolicyVersion = PolicyVersion, Worker = _options.Name, GenerationSeconds = seconds };
-            foreach (var result in results.Skip(offset).Take(delivery.Message.GroupSize)) group.Completions.Add(ToCompletion(result));
-            offset += delivery.Message.GroupSize;
+            var delivery = batch[i];
+            var group = new RolloutGroup { Request = delivery.Message, PolicyVersion = version, Worker = _options.Name, GenerationSeconds = seconds };
+            group.Completions.AddRange(groups[i]);
             GeneratedTokens += group.Completions.Sum(c => c.TokenIds.Count);
             await _rollouts.ProduceAsync(delivery.Message.GroupId, group, cancellationToken).ConfigureAwait(false);
             _prompts.Commit(delivery);
             _pending.Remove(delivery);
+            GroupsPublished++;
         }
         return batch.Count;
-    }
-
-    // Requests batch together when they sample the same way; their seeds may differ.
-    private static bool SameSampling(RolloutRequest a, RolloutRequest b) =>
-        a.Sampling.Temperature == b.Sampling.Temperature && a.Sampling.TopP == b.Sampling.TopP && a.Sampling.TopK == b.Sampling.TopK
-        && a.Sampling.Stop.SequenceEqual(b.Sampling.Stop);
-
-    private Completion ToCompletion(GenerationResult result)
-    {
-        var completion = new Completion
-        {
-            Text = _tokenizer.Decode(result.TokenIds, skipSpecialTokens: true),
-            FinishReason = result.FinishReason == ModelFinishReason.Stop ? Contracts.V1.FinishReason.Stop : Contracts.V1.FinishReason.Length,
-        };
-        completion.TokenIds.AddRange(result.TokenIds);
-        completion.Logprobs.AddRange(result.RawLogProbs);
-        return completion;
     }
 
     public void Dispose()

@@ -1,29 +1,33 @@
+using Pipeline.Bus;
 using Pipeline.Core.Scoring;
-using Pipeline.Core.Spec;
 using Pipeline.Hosting;
+using Pipeline.Workers;
+using Prometheus;
 
 namespace Pipeline.Services.Reward;
 
-/// <summary>The service's parts in order: spec, shared host, metrics, the Reward service.</summary>
+/// <summary>The service's parts in order: spec, shared host, metrics, the Reward service, and with Kafka the bus worker.</summary>
 public static class RewardHost
 {
+    public static readonly ServicePorts DefaultPorts = new(5061, 9161);
+
     /// <summary>Starts the reward service; throws <see cref="StartupException"/> for a missing or invalid spec or
-    /// invalid options, before anything listens.</summary>
+    /// invalid options, before anything listens. Without <c>Kafka:BootstrapServers</c> it answers direct calls only.</summary>
     public static async Task<RunningServiceHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var spec = LoadSpec(args);
-        ServiceHostBuilder builder;
-        try
-        {
-            builder = ServiceHost.CreateBuilder(args);
-        }
-        catch (ServiceHostOptionsException e)
-        {
-            throw new StartupException(e.Message, e);
-        }
+        var builder = ServiceHost.CreateBuilder(args, DefaultPorts);
+        var (document, _) = ServiceSpec.Load(builder.Web.Configuration, "reward");
+        var spec = document.Spec;
         // GroupScorer is stateless per call, so one instance serves concurrent calls.
         builder.Web.Services.AddSingleton(new GroupScorer(spec));
         builder.Web.Services.AddSingleton<RewardMetrics>();
+
+        if (KafkaOptionsBinding.Optional(builder.Web.Configuration) is { } kafka)
+        {
+            var bus = await kafka.ConnectAsync(document.Metadata.Name, "reward", cancellationToken).ConfigureAwait(false);
+            builder.Web.Services.AddSingleton(_ => bus);
+            builder.AddWorker("reward", (services, stopping) => RunWorkerAsync(bus, spec, services, stopping));
+        }
         return await builder.StartAsync(app =>
         {
             app.MapGrpcService<RewardService>();
@@ -32,17 +36,15 @@ public static class RewardHost
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The spec named by <c>--spec FILE</c>, validated with the same loader as the CLI.</summary>
-    private static ExperimentSpec LoadSpec(string[] args)
+    private static async Task RunWorkerAsync(KafkaBus bus, Core.Spec.ExperimentSpec spec, IServiceProvider services, CancellationToken stopping)
     {
-        var at = Array.IndexOf(args, "--spec");
-        if (at < 0 || at + 1 >= args.Length) throw new StartupException("reward: --spec FILE is required");
-        var path = args[at + 1];
-        var loaded = SpecLoader.LoadFile(path);
-        if (!loaded.IsValid) throw new StartupException(new SpecException(path, loaded.Errors).Message);
-        return loaded.Document!.Spec;
+        var metrics = services.GetRequiredService<RewardMetrics>();
+        using var worker = new RewardWorker(bus, spec) { GroupScored = metrics.Record };
+        services.GetRequiredService<CollectorRegistry>().AddBeforeCollectCallback(() =>
+        {
+            metrics.DeadLetters.IncTo(worker.DeadLettered);
+            metrics.ConsumerLag.Set(BusLag.Read(() => worker.Lag));
+        });
+        await worker.RunAsync(stopping).ConfigureAwait(false);
     }
 }
-
-/// <summary>The service cannot start; the message says why and is meant for the operator.</summary>
-public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);

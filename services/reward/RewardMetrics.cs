@@ -22,8 +22,26 @@ public sealed class RewardMetrics
         ScoreSeconds = factory.CreateHistogram(
             "pipeline_reward_score_seconds", "Time to score one group.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
+
+        DeadLetters = factory.CreateCounter("pipeline_reward_dead_letters_total", "Rollout groups sent to the dead-letter topic (unreadable or inconsistent).");
+        ConsumerLag = factory.CreateGauge("pipeline_reward_consumer_lag_messages", "Rollout groups published and not yet scored.");
     }
 
+    /// <summary>One scored group, from the bus worker or a direct call.</summary>
+    public void Record(Contracts.V1.ScoredGroup scored)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        GroupsScored.Inc();
+        ScoreSeconds.Observe(scored.ScoringSeconds);
+        foreach (var score in scored.Scores)
+        {
+            Responses.WithLabels(score.Correct ? "true" : "false").Inc();
+            ShapedReward.Observe(score.Reward);
+        }
+    }
+
+    public Counter DeadLetters { get; }
+    public Gauge ConsumerLag { get; }
     public Counter GroupsScored { get; }
     public Counter Responses { get; }
     public Histogram ShapedReward { get; }

@@ -16,13 +16,7 @@ public sealed class RewardService(GroupScorer scorer, RewardMetrics metrics) : C
         if (problem is not null) throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
 
         var scored = scorer.Score(request);
-        metrics.GroupsScored.Inc();
-        metrics.ScoreSeconds.Observe(scored.ScoringSeconds);
-        foreach (var score in scored.Scores)
-        {
-            metrics.Responses.WithLabels(score.Correct ? "true" : "false").Inc();
-            metrics.ShapedReward.Observe(score.Reward);
-        }
+        metrics.Record(scored);
         return Task.FromResult(scored);
     }
 }

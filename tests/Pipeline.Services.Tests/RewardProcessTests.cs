@@ -14,7 +14,7 @@ public sealed class RewardProcessTests
         try
         {
             // The referenced service's build output sits beside the tests.
-            var dll = Path.Combine(AppContext.BaseDirectory, "Pipeline.Services.Reward.dll");
+            var dll = Path.Combine(AppContext.BaseDirectory, "pipeline-reward.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { dll, "--spec", spec, "--Service:GrpcPort=0", "--Service:MetricsPort=0" })
                 start.ArgumentList.Add(arg);

@@ -157,7 +157,7 @@ public sealed class RewardServiceTests
     [Fact]
     public async Task InvalidPort_FailsToStart_NamingTheSetting()
     {
-        var error = await Assert.ThrowsAsync<StartupException>(
+        var error = await Assert.ThrowsAsync<ServiceHostOptionsException>(
             () => RewardHost.StartAsync(["--spec", QuickstartPath, "--Service:GrpcPort=70000", "--Service:MetricsPort=0"]));
         Assert.Contains("Service:GrpcPort", error.Message, StringComparison.Ordinal);
     }

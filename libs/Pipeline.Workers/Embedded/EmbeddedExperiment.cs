@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Bus;
 using Pipeline.Contracts.V1;
 using Pipeline.Core.Spec;
@@ -8,6 +7,7 @@ using Pipeline.Model;
 using Pipeline.Model.Qwen3;
 using Pipeline.Workers.Evaluation;
 using Pipeline.Workers.Policy;
+using Pipeline.Workers.Runs;
 
 namespace Pipeline.Workers.Embedded;
 
@@ -23,11 +23,12 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
 
     public async Task<RunResult> RunAsync(bool resume, CancellationToken cancellationToken = default)
     {
+        var plan = new RunPlan(setup.Document, setup.EvalSets.Count);
+        var checkpoints = new LearnerCheckpoints(setup);
         // The trainer first: a KL reference is copied from the policy's initial weights, before a checkpoint loads.
         var trainer = trainerFactory(setup.Model.Model, Spec);
-        var startStep = resume ? Resume() : 0;
-        var template = Spec.Data.Train.PromptTemplate is { } t ? new PromptTemplate(t) : PromptTemplate.Math;
-        var prompting = new Prompting(setup.Model.Tokenizer, template);
+        var state = resume ? Resume(checkpoints, trainer) : LearnerState.Initial;
+        var prompting = plan.Prompting(setup.Model.Tokenizer);
         var verifier = VerifierRegistry.Create(Spec.Reward.Verifier);
         var bus = new InMemoryBus();
         using var store = new InMemoryPolicyStore();
@@ -35,18 +36,17 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
         using var evalModel = Clone(setup.Model.Model);
         var eos = setup.Model.EosTokenIds;
 
-        var prompts = resume ? LoadPrompts() : FilterPrompts(new BudgetEvaluator(rolloutModel, prompting, eos, verifier));
-        var state = resume ? LoadCheckpointState(startStep, trainer) : LearnerState.Initial;
+        var prompts = resume ? TrainingPrompts.Load(setup) : TrainingPrompts.Select(setup, new BudgetEvaluator(rolloutModel, prompting, eos, verifier), observer);
         using var learner = new LearnerWorker(bus, store, setup.Model.Model, trainer, new PromptOrder(prompts, Spec.Seed, state.Cursor),
-            prompting, LearnerWorkerOptions(), state);
+            prompting, plan.Learner(), state);
         using var rollout = new RolloutWorker(bus, rolloutModel, setup.Model.Tokenizer, eos, store, new RolloutWorkerOptions(MaxGroupsPerBatch: Spec.Optimizer.PromptsPerStep));
         using var reward = new RewardWorker(bus, Spec);
         using var evaluator = new EvaluatorWorker(bus, evalModel, new BudgetEvaluator(evalModel, prompting, eos, verifier), store,
-            setup.EvalSets, EvaluationOptions(), IsEvaluationStep);
+            setup.EvalSets, plan.Evaluation(), plan.IsEvaluationStep);
 
         await learner.StartAsync(cancellationToken).ConfigureAwait(false);
         await EvaluateAsync(evaluator, cancellationToken).ConfigureAwait(false);
-        observer.Phase($"training steps {startStep + 1}..{Spec.Optimizer.Steps}");
+        observer.Phase($"training steps {state.Step + 1}..{Spec.Optimizer.Steps}");
         while (!learner.Done)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -60,30 +60,15 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
             }
             metrics["dead_letters"] = bus.DeadLettersWritten;
             Run.AppendMetrics(metrics);
+            Run.AppendTrainedGroups(learner.Step, learner.LastTrained);
             observer.Step(metrics, Spec.Optimizer.Steps);
             if (metrics.GetValueOrDefault("skipped_updates") is > 0) observer.Message($"step {learner.Step}: a non-finite loss or gradient skipped an update");
-            if (learner.Step % Spec.Optimizer.CheckpointEvery == 0 || learner.Done) Checkpoint(learner, trainer);
+            if (learner.Step % Spec.Optimizer.CheckpointEvery == 0 || learner.Done)
+                observer.Message($"checkpoint step {learner.Step} → {checkpoints.Save(learner, trainer)}");
             await EvaluateAsync(evaluator, cancellationToken).ConfigureAwait(false);
         }
         return new RunResult(Run.Path, learner.Step, evaluator.Reports.Select(r => (r.Step, r.Report)).ToList());
     }
-
-    private LearnerWorkerOptions LearnerWorkerOptions() => new(setup.Document.Metadata.Name, Spec.Optimizer.Steps, Spec.Optimizer.PromptsPerStep,
-        Spec.Rollout.GroupSize, Spec.Optimizer.MaxStaleness, Spec.Optimizer.DynamicSampling, RolloutSampling(), Spec.Seed);
-
-    private SamplingParams RolloutSampling()
-    {
-        var sampling = new SamplingParams { Temperature = Spec.Rollout.Temperature, TopP = Spec.Rollout.TopP, TopK = Spec.Rollout.TopK, MaxTokens = Spec.Rollout.MaxTokens };
-        sampling.Stop.AddRange(Spec.Rollout.Stop);
-        return sampling;
-    }
-
-    private EvaluationOptions EvaluationOptions() => new(Spec.Evaluation.Budgets, Spec.Evaluation.Samples,
-        (float)(Spec.Evaluation.Temperature ?? Spec.Rollout.Temperature), (float)(Spec.Evaluation.TopP ?? Spec.Rollout.TopP),
-        (ulong)Spec.Seed + 1_000_003UL, Spec.Evaluation.Mode);
-
-    private bool IsEvaluationStep(int step) =>
-        setup.EvalSets.Count > 0 && (step == 0 || step == Spec.Optimizer.Steps || (Spec.Evaluation.Every > 0 && step % Spec.Evaluation.Every == 0));
 
     private async Task EvaluateAsync(EvaluatorWorker evaluator, CancellationToken cancellationToken)
     {
@@ -96,65 +81,14 @@ public sealed class EmbeddedExperiment(RunSetup setup, IRunObserver observer, Fu
         }
     }
 
-    private IReadOnlyList<Problem> FilterPrompts(BudgetEvaluator evaluator)
+    // Restores the last complete checkpoint (weights, optimiser, data position) and trims the run's files after it.
+    private LearnerState Resume(LearnerCheckpoints checkpoints, IPolicyTrainer trainer)
     {
-        var candidates = new PromptOrder(setup.Candidates, Spec.Seed);
-        var ordered = Enumerable.Range(0, setup.Candidates.Count).Select(i => candidates.At(i)).ToList();
-        IReadOnlyList<Problem> kept = ordered;
-        if (Spec.Data.Filter?.PassRate is { } passRate)
-        {
-            var needed = Spec.Optimizer.Steps * Spec.Optimizer.PromptsPerStep * (Spec.Optimizer.DynamicSampling ? 2 : 1);
-            observer.Phase($"filtering prompts by pass rate ({passRate.Samples} samples each, until {needed} are kept)");
-            var filter = new PassRateFilter(evaluator);
-            var (selected, stats) = filter.Select(ordered, passRate, passRate.MaxTokens ?? Spec.Rollout.MaxTokens,
-                (float)Spec.Rollout.Temperature, (float)Spec.Rollout.TopP, (ulong)Spec.Seed + 7UL, needed,
-                new Progress<PassRateStats>(s => observer.Progress(s.Kept, needed)));
-            observer.Message($"pass-rate filter: kept {stats.Kept} of {stats.Sampled} prompts sampled in {stats.Seconds:F0} s; correct-count histogram [{string.Join(", ", stats.CorrectCountHistogram)}]");
-            kept = selected.Count > 0 ? selected : throw new InvalidOperationException($"the pass-rate filter kept no prompt out of {stats.Sampled}");
-            File.WriteAllText(Run.PromptsPath, JsonSerializer.Serialize(new { ids = kept.Select(p => p.Id), stats }));
-        }
-        else
-        {
-            File.WriteAllText(Run.PromptsPath, JsonSerializer.Serialize(new { ids = kept.Select(p => p.Id) }));
-        }
-        return kept;
-    }
-
-    private IReadOnlyList<Problem> LoadPrompts()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(Run.PromptsPath));
-        var byId = setup.Candidates.ToDictionary(p => p.Id);
-        return json.RootElement.GetProperty("ids").EnumerateArray()
-            .Select(id => byId.TryGetValue(id.GetString()!, out var p) ? p : throw new InvalidDataException($"{Run.PromptsPath}: prompt '{id}' is not in the training data any more"))
-            .ToList();
-    }
-
-    private void Checkpoint(LearnerWorker learner, IPolicyTrainer trainer)
-    {
-        var folder = Run.CheckpointPath(learner.Step);
-        ModelFolder.Save(setup.Model.Model, setup.Model.Folder, folder);
-        trainer.SaveState(Path.Combine(folder, "trainer"));
-        File.WriteAllText(Path.Combine(folder, RunDirectory.LearnerStateFile), JsonSerializer.Serialize(learner.Snapshot())); // last: marks completion
-        observer.Message($"checkpoint step {learner.Step} → {folder}");
-    }
-
-    // Restores the weights of the last complete checkpoint into the policy; returns its step.
-    private int Resume()
-    {
-        var steps = Run.CompleteCheckpoints();
-        if (steps.Count == 0) throw new DirectoryNotFoundException($"{Run.CheckpointsPath}: no complete checkpoint to resume from");
-        var step = steps[^1];
-        Model.Checkpoints.CheckpointLoader.LoadInto(setup.Model.Model, Run.CheckpointPath(step));
+        var step = checkpoints.Latest() ?? throw new DirectoryNotFoundException($"{Run.CheckpointsPath}: no complete checkpoint to resume from");
+        var state = checkpoints.Restore(step, trainer);
         Run.TruncateForResume(step);
         observer.Message($"resuming from checkpoint step {step}");
-        return step;
-    }
-
-    private LearnerState LoadCheckpointState(int step, IPolicyTrainer trainer)
-    {
-        var folder = Run.CheckpointPath(step);
-        trainer.LoadState(Path.Combine(folder, "trainer"));
-        return JsonSerializer.Deserialize<LearnerState>(File.ReadAllText(Path.Combine(folder, RunDirectory.LearnerStateFile)))!;
+        return state;
     }
 
     private static Qwen3ForCausalLM Clone(Qwen3ForCausalLM source)

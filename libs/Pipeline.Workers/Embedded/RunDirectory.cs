@@ -37,6 +37,8 @@ public sealed class RunDirectory
     public string MetricsPath => Combine("metrics.jsonl");
     public string EvalPath => Combine("eval.jsonl");
     public string PromptsPath => Combine("prompts.json");
+    public string TrainedGroupsPath => Combine("groups.jsonl");
+    public string PoliciesPath => Combine("policies");
     public string CheckpointsPath => Combine("checkpoints");
 
     public string CheckpointPath(int step) => System.IO.Path.Combine(CheckpointsPath, $"step-{step}");
@@ -57,6 +59,23 @@ public sealed class RunDirectory
     }
 
     public void AppendMetrics(IReadOnlyDictionary<string, double?> metrics) => AppendLine(MetricsPath, ToJson(metrics));
+
+    /// <summary>
+    /// Which groups trained step <paramref name="step"/> (id, policy version that sampled them, rollout worker): the
+    /// audit trail that shows no group was lost or trained twice.
+    /// </summary>
+    public void AppendTrainedGroups(int step, IEnumerable<Contracts.V1.ScoredGroup> groups)
+    {
+        var list = groups.ToList();
+        var line = new JsonObject
+        {
+            ["step"] = step,
+            ["groups"] = new JsonArray([.. list.Select(g => (JsonNode)g.Group.Request.GroupId)]),
+            ["versions"] = new JsonArray([.. list.Select(g => (JsonNode)g.Group.PolicyVersion)]),
+            ["workers"] = new JsonArray([.. list.Select(g => (JsonNode)g.Group.Worker)]),
+        };
+        AppendLine(TrainedGroupsPath, line);
+    }
 
     public void AppendEvaluation(int step, long version, EvaluationReport report)
     {
@@ -84,8 +103,16 @@ public sealed class RunDirectory
     /// </summary>
     public void TruncateForResume(int step)
     {
-        KeepLines(MetricsPath, line => Step(line) <= step);
+        TruncateTrainingAfter(step);
         KeepLines(EvalPath, line => Step(line) < step);
+    }
+
+    /// <summary>Drops the training lines (metrics, trained groups) after <paramref name="step"/>: a learner that
+    /// restarts from that checkpoint writes them anew. Evaluations stay (their evaluator keeps running).</summary>
+    public void TruncateTrainingAfter(int step)
+    {
+        KeepLines(MetricsPath, line => Step(line) <= step);
+        KeepLines(TrainedGroupsPath, line => Step(line) <= step);
     }
 
     public static IReadOnlyList<JsonObject> ReadJsonLines(string path) =>

@@ -40,6 +40,23 @@ public sealed class RunSetup : IDisposable
         return new RunSetup(document, model, candidates, evalSets, run);
     }
 
+    /// <summary>
+    /// A service's view of a run (the learner, the evaluator): the run folder is shared and already set up by
+    /// whoever launched the run, or is being continued after a restart, so it is neither checked nor written here.
+    /// </summary>
+    public static RunSetup ForService(ExperimentDocument document, string runPath, bool loadTrainingData = true)
+    {
+        var spec = document.Spec;
+        var candidates = loadTrainingData
+            ? ProblemSource.Load(spec.Data.Train.Source, spec.Data.Train.Difficulty, spec.Data.Train.Fields, spec.Data.Train.Size, ".")
+            : [];
+        var evalSets = spec.Data.Eval.Select(e => new EvalSet(e.Name,
+            ProblemSource.Load(e.Source, e.Difficulty ?? spec.Data.Train.Difficulty, e.Fields, e.Size, "."))).ToList();
+        var model = ModelFolder.Load(spec.Model.Path);
+        CheckPromptsFit(model, candidates.Concat(evalSets.SelectMany(s => s.Problems)).ToList(), spec);
+        return new RunSetup(document, model, candidates, evalSets, new RunDirectory(runPath));
+    }
+
     private static void CheckRunFolder(string path, bool resume)
     {
         var checkpoints = Path.Combine(path, "checkpoints");

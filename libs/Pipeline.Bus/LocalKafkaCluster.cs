@@ -2,27 +2,30 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Pipeline.Bus.Tests;
+namespace Pipeline.Bus;
 
 /// <summary>
-/// librdkafka's in-process mock cluster: a client configured with <c>test.mock.num.brokers</c> starts three brokers
-/// on local sockets that live as long as that client. Other clients reach them as a real cluster through
-/// <see cref="BootstrapServers"/>. The mock has no Admin API worth using (CreateTopics times out), so topics come
-/// from auto-creation (<see cref="AutoCreateTopicProvisioner"/>); metadata requests are fine.
+/// A Kafka-protocol cluster for tests and one-machine runs (<c>pipeline broker</c>, <c>pipeline run --distributed</c>):
+/// librdkafka's mock cluster. A client configured with <c>test.mock.num.brokers</c> starts that many brokers on
+/// loopback sockets that live as long as the client; other clients, in this process or others, reach them as a real
+/// cluster through <see cref="BootstrapServers"/>. Not a broker to keep data in: about 5 MB per partition, no real
+/// transactions, and no Admin API worth using (CreateTopics times out and can corrupt the client), so topics come from
+/// auto-creation (<see cref="AutoCreateTopicProvisioner"/>); metadata requests are fine.
 /// </summary>
-public sealed partial class MockKafkaCluster : IDisposable
+public sealed partial class LocalKafkaCluster : IDisposable
 {
     private readonly IProducer<Null, Null> _owner;
 
-    public MockKafkaCluster()
+    public LocalKafkaCluster(int brokers = 3)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         var config = new ProducerConfig { BootstrapServers = "unused:9092" };
-        config.Set("test.mock.num.brokers", "3");
+        config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _owner = new ProducerBuilder<Null, Null>(config).Build();
         RemoveInitialRebalanceDelay(_owner.Handle);
         using var admin = new DependentAdminClientBuilder(_owner.Handle).Build();
-        var brokers = admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers;
-        BootstrapServers = string.Join(',', brokers.Select(b => $"{b.Host}:{b.Port}"));
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers;
+        BootstrapServers = string.Join(",", metadata.Select(b => $"{b.Host}:{b.Port}"));
     }
 
     public string BootstrapServers { get; }
@@ -37,7 +40,7 @@ public sealed partial class MockKafkaCluster : IDisposable
     /// </summary>
     private static void RemoveInitialRebalanceDelay(Handle handle)
     {
-        NativeLibrary.SetDllImportResolver(typeof(MockKafkaCluster).Assembly, (name, _, _) =>
+        NativeLibrary.SetDllImportResolver(typeof(LocalKafkaCluster).Assembly, (name, _, _) =>
             name == "librdkafka" && LoadedLibrdkafka() is { } path ? NativeLibrary.Load(path) : IntPtr.Zero);
         var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic);
         if (property?.GetValue(handle) is not SafeHandle kafka) return;
@@ -66,11 +69,4 @@ public sealed partial class MockKafkaCluster : IDisposable
 
     [LibraryImport("librdkafka", EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     private static partial void GroupInitialRebalanceDelayMs(IntPtr cluster, int delayMs);
-}
-
-/// <summary>One mock cluster for every Kafka test class; each test uses its own experiment, so topics never collide.</summary>
-[CollectionDefinition(Name)]
-public sealed class MockKafkaCollection : ICollectionFixture<MockKafkaCluster>
-{
-    public const string Name = "mock kafka";
 }
