@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Cli.Commands.Distributed;
 using Pipeline.Core.Spec;
 using Pipeline.Reports;
 using Pipeline.Reports.Runs;
@@ -19,8 +20,26 @@ internal static class RunCommand
         var file = new Argument<string>("spec") { Description = "Experiment YAML file" };
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<metadata.name>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the folder from its last checkpoint" };
-        var command = new Command("run", "Run an experiment in this process (embedded host)") { file, output, resume };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetValue(file)!, parse.GetValue(output), parse.GetValue(resume), cancellation));
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Run the four services as separate processes over Kafka (a local broker unless --kafka is given); writes endpoints.json",
+        };
+        var kafka = new Option<string?>("--kafka") { Description = "With --distributed: bootstrap servers of an existing Kafka cluster" };
+        var rollouts = new Option<int>("--rollouts") { Description = "With --distributed: rollout worker processes", DefaultValueFactory = _ => 1 };
+        var restarts = new Option<int>("--restarts") { Description = "With --distributed: restarts allowed per service after it dies", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--service-threads") { Description = "With --distributed: LibTorch threads per service process", DefaultValueFactory = _ => 1 };
+        var command = new Command("run", "Run an experiment: in this process (embedded host), or as separate services with --distributed")
+        {
+            file, output, resume, distributed, kafka, rollouts, restarts, threads,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var path = parse.GetValue(file)!;
+            return parse.GetValue(distributed)
+                ? RunDistributedAsync(path, parse.GetValue(output), parse.GetValue(resume),
+                    new DistributedOptions(parse.GetValue(kafka), parse.GetValue(rollouts), parse.GetValue(restarts), parse.GetValue(threads)), cancellation)
+                : RunAsync(path, parse.GetValue(output), parse.GetValue(resume), cancellation);
+        });
         return command;
     }
 
@@ -32,11 +51,31 @@ internal static class RunCommand
         observer.Message($"run folder: {setup.Run.Path}");
         var experiment = new EmbeddedExperiment(setup, observer, (policy, spec) => new GrpoTrainer(policy, spec));
         await experiment.RunAsync(resume, cancellation);
-        Console.WriteLine();
-        Console.Write(SummaryTable.Render(RunFolder.ReadEvaluations(setup.Run.EvalPath)));
-        Console.WriteLine($"metrics: {setup.Run.MetricsPath}");
-        Console.WriteLine($"evaluations: {setup.Run.EvalPath}");
-        Console.WriteLine($"report: {ReportWriter.Write([setup.Run.Path])}");
+        Finish(setup.Run);
         return 0;
+    }
+
+    private static async Task<int> RunDistributedAsync(string path, string? output, bool resume, DistributedOptions options, CancellationToken cancellation)
+    {
+        if (SpecFile.LoadOrReport(path, Console.Error) is not { } document) return 1;
+        if (options.Rollouts < 1) throw new ArgumentException($"--rollouts: must be at least 1, got {options.Rollouts}");
+        RunDirectory run;
+        // The same pre-flight as the embedded host (model, data, prompt lengths, run folder) before any process starts.
+        using (var setup = RunSetup.Prepare(document, await File.ReadAllTextAsync(path, cancellation), output, resume)) run = setup.Run;
+        var observer = new ConsoleRunObserver(run.Log);
+        observer.Message($"run folder: {run.Path}");
+        var restarted = await new DistributedRun(document, run, options, observer).RunAsync(cancellation);
+        if (restarted > 0) observer.Message($"services were restarted {restarted} times (see {Path.Combine(run.Path, "logs")})");
+        Finish(run);
+        return 0;
+    }
+
+    private static void Finish(RunDirectory run)
+    {
+        Console.WriteLine();
+        Console.Write(SummaryTable.Render(RunFolder.ReadEvaluations(run.EvalPath)));
+        Console.WriteLine($"metrics: {run.MetricsPath}");
+        Console.WriteLine($"evaluations: {run.EvalPath}");
+        Console.WriteLine($"report: {ReportWriter.Write([run.Path])}");
     }
 }

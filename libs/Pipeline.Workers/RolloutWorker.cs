@@ -67,8 +67,8 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>Told the seconds each weight load took (metrics).</summary>
     public Action<double>? WeightSyncSeconds { get; init; }
 
-    /// <summary>Told (groups, tokens, seconds) after each generated batch (metrics).</summary>
-    public Action<int, long, double>? BatchGenerated { get; init; }
+    /// <summary>Told (groups, completions, tokens, seconds) after each generated batch (metrics).</summary>
+    public Action<int, int, long, double>? BatchGenerated { get; init; }
 
     /// <summary>Generates for every request available now; returns the number of groups published.</summary>
     public async Task<int> ProcessAvailableAsync(CancellationToken cancellationToken = default)
@@ -88,12 +88,18 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>The distributed host's loop: wait for requests, generate, repeat until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await PullAsync(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-            await ProcessAvailableAsync(cancellationToken).ConfigureAwait(false);
-        }
+        while (!cancellationToken.IsCancellationRequested) await RunOnceAsync(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>One turn of <see cref="RunAsync"/>: waits up to <paramref name="wait"/> for requests, then answers what it can.</summary>
+    public async Task RunOnceAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        await PullAsync(wait, cancellationToken).ConfigureAwait(false);
+        await ProcessAvailableAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Prompts published and not yet answered by the rollout group (asks the broker).</summary>
+    public long Lag => _prompts.Lag;
 
     private async Task PullAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -131,7 +137,7 @@ public sealed class RolloutWorker : IDisposable
     {
         var watch = Stopwatch.StartNew();
         var (groups, version) = Sampler.Generate(batch.Select(d => d.Message).ToList());
-        BatchGenerated?.Invoke(batch.Count, groups.Sum(g => g.Sum(c => (long)c.TokenIds.Count)), watch.Elapsed.TotalSeconds);
+        BatchGenerated?.Invoke(batch.Count, groups.Sum(g => g.Count), groups.Sum(g => g.Sum(c => (long)c.TokenIds.Count)), watch.Elapsed.TotalSeconds);
         var seconds = watch.Elapsed.TotalSeconds / batch.Count;
         for (var i = 0; i < batch.Count; i++)
         {

@@ -23,6 +23,7 @@ public sealed class EvaluatorWorker : IDisposable
     private readonly IConsumer<PolicyVersion> _policyUpdates;
     private readonly IProducer<EvalResult> _results;
     private readonly HashSet<long> _evaluated = [];
+    private readonly Dictionary<long, PolicyVersion> _announced = [];
 
     public EvaluatorWorker(IMessageBus bus, Qwen3ForCausalLM model, BudgetEvaluator evaluator, IPolicyStore policies,
         IReadOnlyList<EvalSet> sets, EvaluationOptions options, Func<int, bool> isDue)
@@ -35,6 +36,18 @@ public sealed class EvaluatorWorker : IDisposable
     /// <summary>Reports produced so far, in order (step, then set).</summary>
     public List<(int Step, long Version, EvaluationReport Report)> Reports { get; } = [];
 
+    /// <summary>The evaluation sets of the spec.</summary>
+    public int SetCount => _sets.Count;
+
+    /// <summary>Every announcement seen, by version (the newest announcement of a version wins).</summary>
+    public IReadOnlyDictionary<long, PolicyVersion> Announced => _announced;
+
+    /// <summary>Told the seconds each weight load took (metrics).</summary>
+    public Action<double>? WeightSyncSeconds { get; init; }
+
+    /// <summary>Told the seconds each set's sweep took (metrics).</summary>
+    public Action<EvaluationReport, double>? Evaluated { get; init; }
+
     /// <summary>Evaluates every due version announced so far; returns the reports it produced.</summary>
     public async Task<IReadOnlyList<(int Step, long Version, EvaluationReport Report)>> ProcessAvailableAsync(
         IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -43,13 +56,11 @@ public sealed class EvaluatorWorker : IDisposable
         while (await _policyUpdates.ConsumeAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false) is { } delivery)
         {
             var version = delivery.Message;
+            _announced[version.Version] = version;
             if (_isDue(version.Step) && _evaluated.Add(version.Version))
             {
-                _policies.LoadInto(version, _model);
-                foreach (var set in _sets)
+                foreach (var (set, report) in Evaluate(version, null, progress))
                 {
-                    progress?.Report($"evaluating step {version.Step} on {set.Name} ({set.Problems.Count} problems × {_options.Samples} samples)");
-                    var report = _evaluator.Evaluate(set.Name, set.Problems, _options);
                     produced.Add((version.Step, version.Version, report));
                     await _results.ProduceAsync(version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         ToMessage(version, report), cancellationToken).ConfigureAwait(false);
@@ -59,6 +70,32 @@ public sealed class EvaluatorWorker : IDisposable
         }
         Reports.AddRange(produced);
         return produced;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="version"/> and sweeps the budgets on <paramref name="dataset"/> (null: every set), without
+    /// publishing: a direct request (gRPC Evaluate). The caller makes sure no other evaluation runs meanwhile.
+    /// </summary>
+    /// <exception cref="ArgumentException">No evaluation set has that name.</exception>
+    public IReadOnlyList<(EvalSet Set, EvaluationReport Report)> Evaluate(PolicyVersion version, string? dataset, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var sets = dataset is null ? _sets : _sets.Where(s => s.Name == dataset).ToList();
+        if (sets.Count == 0)
+            throw new ArgumentException($"no evaluation set is named '{dataset}' (the spec has: {string.Join(", ", _sets.Select(s => s.Name))})", nameof(dataset));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        _policies.LoadInto(version, _model);
+        WeightSyncSeconds?.Invoke(watch.Elapsed.TotalSeconds);
+        var reports = new List<(EvalSet, EvaluationReport)>();
+        foreach (var set in sets)
+        {
+            progress?.Report($"evaluating step {version.Step} on {set.Name} ({set.Problems.Count} problems × {_options.Samples} samples)");
+            watch.Restart();
+            var report = _evaluator.Evaluate(set.Name, set.Problems, _options);
+            Evaluated?.Invoke(report, watch.Elapsed.TotalSeconds);
+            reports.Add((set, report));
+        }
+        return reports;
     }
 
     public static EvalResult ToMessage(PolicyVersion version, EvaluationReport report)

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Pipeline.Bus;
+using Pipeline.Core.Verifiers;
+using Pipeline.Hosting;
+using Pipeline.Workers.Embedded;
+using Pipeline.Workers.Evaluation;
+using Pipeline.Workers.Policy;
+using Pipeline.Workers.Runs;
+
+namespace Pipeline.Services.Evaluator;
+
+/// <summary>The service's parts in order: spec and options, the run (model, evaluation sets), the bus, the loop, the gRPC service.</summary>
+public static partial class EvaluatorHost
+{
+    public static readonly ServicePorts DefaultPorts = new(5063, 9163);
+
+    /// <summary>Starts the evaluator; throws <see cref="StartupException"/> for a bad spec, options, model or data
+    /// before anything listens.</summary>
+    public static async Task<RunningServiceHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var builder = ServiceHost.CreateBuilder(args, DefaultPorts);
+        var configuration = builder.Web.Configuration;
+        var (document, _) = ServiceSpec.Load(configuration, "evaluator");
+        var runPath = ServiceSpec.RunDirectory(configuration, "evaluator");
+        var kafka = KafkaOptionsBinding.Required(configuration);
+        var options = configuration.GetSection(EvaluatorServiceOptions.Section).Get<EvaluatorServiceOptions>() ?? new();
+        TorchThreads.Apply(options.Threads);
+        var setup = ServiceStartup.Load("evaluator", () => RunSetup.ForService(document, runPath, loadTrainingData: false));
+        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache ?? Path.Combine(Path.GetTempPath(), "pipeline-policies", document.Metadata.Name, "evaluator"));
+        var bus = await kafka.ConnectAsync(document.Metadata.Name, "evaluator", cancellationToken).ConfigureAwait(false);
+        var state = new EvaluatorState();
+
+        builder.Web.Services.AddSingleton(_ => setup);
+        builder.Web.Services.AddSingleton(_ => bus);
+        builder.Web.Services.AddSingleton(state);
+        builder.Web.Services.AddSingleton<EvaluatorMetrics>();
+        builder.AddWorker("evaluator", (services, stopping) => RunWorkerAsync(setup, bus, policies, state,
+            services.GetRequiredService<EvaluatorMetrics>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Evaluator"), stopping));
+        return await builder.StartAsync(app =>
+        {
+            app.MapGrpcService<EvaluatorService>();
+            app.Services.GetRequiredService<EvaluatorMetrics>();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task RunWorkerAsync(RunSetup setup, KafkaBus bus, IPolicyStore policies, EvaluatorState state,
+        EvaluatorMetrics metrics, ILogger log, CancellationToken stopping)
+    {
+        var plan = new RunPlan(setup.Document, setup.EvalSets.Count);
+        var model = setup.Model;
+        var prompting = plan.Prompting(model.Tokenizer);
+        var evaluator = new BudgetEvaluator(model.Model, prompting, model.EosTokenIds, VerifierRegistry.Create(setup.Spec.Reward.Verifier));
+        using var worker = new EvaluatorWorker(bus, model.Model, evaluator, policies, setup.EvalSets, plan.Evaluation(), plan.IsEvaluationStep)
+        {
+            WeightSyncSeconds = metrics.WeightSyncSeconds.Observe,
+            Evaluated = metrics.Record,
+        };
+        state.Worker = worker;
+        var progress = new Progress<string>(line => LogLine(log, line));
+        while (!stopping.IsCancellationRequested)
+        {
+            IReadOnlyList<(int Step, long Version, EvaluationReport Report)> reports;
+            await state.Turn.WaitAsync(stopping).ConfigureAwait(false);
+            try
+            {
+                reports = await worker.ProcessAvailableAsync(progress, stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                state.Turn.Release();
+            }
+            foreach (var (step, version, report) in reports)
+            {
+                setup.Run.AppendEvaluation(step, version, report);
+                state.Add(EvaluatorWorker.ToMessage(worker.Announced[version], report));
+                metrics.Step.Set(step);
+                var top = report.Budgets[^1];
+                LogLine(log, string.Create(CultureInfo.InvariantCulture,
+                    $"eval step {step} {report.Dataset}: Mean@{report.SamplesPerProblem} {top.MeanAtK:P1} at {top.Budget} tokens, mean length {top.Lengths.Overall.Mean:F1}"));
+            }
+            if (reports.Count == 0) await Task.Delay(200, stopping).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogLine(ILogger log, string line);
+}

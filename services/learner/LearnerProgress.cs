@@ -1,0 +1,35 @@
+using Pipeline.Contracts.V1;
+
+namespace Pipeline.Services.Learner;
+
+/// <summary>What GetStatus reports, updated by the learner loop and read by gRPC calls.</summary>
+public sealed class LearnerProgress(string experiment, int totalSteps)
+{
+    private readonly Lock _gate = new();
+    private LearnerStatus _status = new() { Experiment = experiment, TotalSteps = totalSteps };
+    private readonly Dictionary<long, PolicyVersion> _announced = [];
+
+    /// <summary>An announcement this process made (null when unknown).</summary>
+    public PolicyVersion? Announced(long version)
+    {
+        lock (_gate) return _announced.GetValueOrDefault(version)?.Clone();
+    }
+
+    public LearnerStatus Snapshot()
+    {
+        lock (_gate) return _status.Clone();
+    }
+
+    public void Update(int step, PolicyVersion? policy, int pendingGroups)
+    {
+        lock (_gate)
+        {
+            if (policy is not null) _announced[policy.Version] = policy.Clone();
+            _status = new LearnerStatus
+            {
+                Experiment = _status.Experiment, TotalSteps = _status.TotalSteps, Step = step,
+                Policy = policy?.Clone() ?? _status.Policy, PendingGroups = pendingGroups,
+            };
+        }
+    }
+}
