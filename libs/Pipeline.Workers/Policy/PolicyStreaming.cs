@@ -19,6 +19,8 @@ public static class PolicyStreaming
     /// chunks of at most <paramref name="chunkBytes"/> bytes. <paramref name="version"/> rides on the first chunk
     /// only; each file's final chunk has <c>last</c> set; an empty file is sent as one empty, last chunk.
     /// </summary>
+    /// <remarks>Writes with <c>WriteAsync(message, cancellationToken)</c>, so a stalled client cannot hold the call
+    /// past cancellation; a hand-written <paramref name="writer"/> must implement that overload.</remarks>
     /// <exception cref="RpcException">NotFound: the folder is missing or holds no files.</exception>
     public static async Task WriteAsync(PolicyVersion version, string folder, IServerStreamWriter<PolicyChunk> writer,
         int chunkBytes = DefaultChunkBytes, CancellationToken cancellationToken = default)
