@@ -77,8 +77,9 @@ public static partial class EvaluatorHost
                 state.Add(EvaluatorWorker.ToMessage(worker.Announced[version], report));
                 metrics.Step.Set(step);
                 var top = report.Budgets[^1];
-                LogLine(log, string.Create(CultureInfo.InvariantCulture,
-                    $"eval step {step} {report.Dataset}: Mean@{report.SamplesPerProblem} {top.MeanAtK:P1} at {top.Budget} tokens, mean length {top.Lengths.Overall.Mean:F1}"));
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"eval step {step} {report.Dataset}: Mean@{report.SamplesPerProblem} {top.MeanAtK:P1} at {top.Budget} tokens, mean length {top.Lengths.Overall.Mean:F1}");
+                LogLine(log, line);
             }
             if (reports.Count == 0) await Task.Delay(200, stopping).ConfigureAwait(false);
         }

@@ -8,7 +8,7 @@ namespace Pipeline.Services.Evaluator;
 /// gRPC <c>pipeline.v1.Evaluator</c>: <c>GetResults</c> returns what this process has published; <c>Evaluate</c>
 /// sweeps an announced version now (waiting for the loop's current sweep), without writing to the run.
 /// </summary>
-public sealed class EvaluatorService(EvaluatorState state, EvaluatorMetrics metrics) : Contracts.V1.Evaluator.EvaluatorBase
+public sealed class EvaluatorService(EvaluatorState state) : Contracts.V1.Evaluator.EvaluatorBase
 {
     public override Task<GetResultsResponse> GetResults(GetResultsRequest request, ServerCallContext context)
     {

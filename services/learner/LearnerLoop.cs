@@ -54,9 +54,13 @@ internal sealed partial class LearnerLoop(RunSetup setup, IMessageBus bus, IPoli
             setup.Run.AppendTrainedGroups(learner.Step, learner.LastTrained);
             metrics.RecordStep(learner.Step, stepMetrics, learner.LastTrained, learner.PublishSeconds);
             if (learner.Step % spec.Optimizer.CheckpointEvery == 0 || learner.Done)
-                LogCheckpoint(learner.Step, checkpoints.Save(learner, trainer));
+            {
+                var folder = checkpoints.Save(learner, trainer);
+                LogCheckpoint(learner.Step, folder);
+            }
             progress.Update(learner.Step, learner.Policy, learner.PendingGroups);
-            LogStep(learner.Step, spec.Optimizer.Steps, stepMetrics.GetValueOrDefault("reward_mean"), stepMetrics.GetValueOrDefault("mean_length"));
+            var (reward, length) = (stepMetrics.GetValueOrDefault("reward_mean"), stepMetrics.GetValueOrDefault("mean_length"));
+            LogStep(learner.Step, spec.Optimizer.Steps, reward, length);
         }
         metrics.LagSource = null;
         LogDone(learner.Step);

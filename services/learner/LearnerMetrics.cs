@@ -36,7 +36,7 @@ public sealed class LearnerMetrics
         GroupsInFlight = factory.CreateGauge("pipeline_learner_groups_in_flight", "Prompts issued whose scored groups have not arrived.");
         GroupsPending = factory.CreateGauge("pipeline_learner_groups_pending", "Scored groups waiting for the next update.");
         ConsumerLag = factory.CreateGauge("pipeline_learner_consumer_lag_messages", "Scored groups published and not yet taken by the learner.");
-        registry.AddBeforeCollectCallback(() => ConsumerLag.Set(BusLag.Read(LagSource)));
+        registry.AddBeforeCollectCallback(() => ConsumerLag.Set(Hosting.BusLag.Read(LagSource)));
     }
 
     /// <summary>Set by the loop once its consumer exists.</summary>

@@ -15,12 +15,15 @@ namespace Pipeline.Workers.Policy;
 public sealed class FolderPolicyStore : IPolicyStore
 {
     private readonly Lock _publishing = new();
+    private readonly Func<long, bool> _pinned;
 
     /// <param name="root">The shared directory; created on the first publish.</param>
     /// <param name="sourceFolder">The base model folder whose tokenizer and generation config each version carries.</param>
     /// <param name="keep">Versions kept on disk; older ones are deleted after each publish.</param>
-    public FolderPolicyStore(string root, string sourceFolder, int keep = 4)
+    /// <param name="pinned">Versions never deleted, whatever their age (those an evaluator has yet to load).</param>
+    public FolderPolicyStore(string root, string sourceFolder, int keep = 4, Func<long, bool>? pinned = null)
     {
+        _pinned = pinned ?? (_ => false);
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         Root = Path.GetFullPath(root);
         SourceFolder = sourceFolder;
@@ -53,7 +56,7 @@ public sealed class FolderPolicyStore : IPolicyStore
                 PolicyFolders.TryDelete(temp);
                 throw;
             }
-            PolicyFolders.Prune(Root, Keep, protect: version);
+            PolicyFolders.Prune(Root, Keep, v => v == version || _pinned(v));
             return new PolicyVersion
             {
                 Experiment = experiment, Version = version, Step = step, CheckpointUri = PolicyFolders.FileUri(final),

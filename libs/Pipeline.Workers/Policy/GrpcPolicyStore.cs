@@ -92,7 +92,7 @@ public sealed class GrpcPolicyStore : IPolicyStore, IDisposable
             PolicyFolders.TryDelete(temp);
             throw;
         }
-        PolicyFolders.Prune(CacheFolder, Keep, protect: version.Version);
+        PolicyFolders.Prune(CacheFolder, Keep, v => v == version.Version);
         return final;
     }
 

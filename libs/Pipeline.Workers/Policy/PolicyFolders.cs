@@ -37,15 +37,15 @@ internal static class PolicyFolders
         if (aside is not null) TryDelete(aside);
     }
 
-    /// <summary>Deletes all but the newest <paramref name="keep"/> version folders, never <paramref name="protect"/>.</summary>
-    public static void Prune(string root, int keep, long protect)
+    /// <summary>Deletes all but the newest <paramref name="keep"/> version folders, never a <paramref name="protect"/>ed one.</summary>
+    public static void Prune(string root, int keep, Func<long, bool> protect)
     {
         var versions = Directory.EnumerateDirectories(root)
             .Select(path => (Path: path, Version: ParseVersion(Path.GetFileName(path))))
             .Where(v => v.Version is not null)
             .OrderByDescending(v => v.Version)
             .ToList();
-        foreach (var (path, version) in versions.Skip(keep).Where(v => v.Version != protect)) TryDelete(path);
+        foreach (var (path, version) in versions.Skip(keep).Where(v => !protect(v.Version!.Value))) TryDelete(path);
     }
 
     /// <summary>Removes a folder left behind by a failed write; a failure to remove it must not hide the first error.</summary>
