@@ -12,7 +12,7 @@ FILTER ?=
 # Where `make run` writes; a fresh folder each time so a second run never collides with the first.
 RUN_DIR ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: help build run test test-fast bench validate-examples clean
+.PHONY: help build run test test-deps test-fast bench validate-examples clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -24,11 +24,15 @@ build: ## Build everything and leave the CLI runnable as ./bin/pipeline
 run: build ## Run the quickstart experiment embedded, on CPU (examples/quickstart.yaml; RUN_DIR=... to choose the folder)
 	./bin/pipeline run examples/quickstart.yaml --out $(RUN_DIR)
 
-test: ## Run every test suite; ends with one summary line
+test: ## Run every test suite (installs the service checks' tools first, see test-deps); ends with one summary line
+	@scripts/test-deps.sh || echo "test-deps: continuing; the tests that need what is missing will fail saying how to install it"
 	@rm -rf $(RESULTS)
 	dotnet build Pipeline.sln -c $(CONFIG)
 	@dotnet test Pipeline.sln -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) \
 		$(if $(FILTER),--filter "$(FILTER)") ; status=$$? ; scripts/test-summary.sh $(RESULTS) ; exit $$status
+
+test-deps: ## Install, only if missing, what the service checks need: promtool (Debian prometheus), Node and the gRPC client's npm packages
+	@scripts/test-deps.sh
 
 test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)
 	@$(MAKE) --no-print-directory test FILTER='Category!=Slow'

@@ -15,10 +15,12 @@ public sealed class RewardMetrics
         // Both label values exist from the start, so rates over them never begin with a missing series.
         Responses.WithLabels("true");
         Responses.WithLabels("false");
-        // Shaped rewards lie in [0, 1] for the shipped shapings; penalties can go below 0.
+        // Shaped rewards lie in [0, 1] for the shipped shapings; penalties can go below 0. Written out rather than
+        // Histogram.LinearBuckets(-1, 0.25, 9): it adds up from -1 in decimal and reaches a negative zero, exposed
+        // as le="-0", which a query or dashboard selecting le="0" does not match.
         ShapedReward = factory.CreateHistogram(
             "pipeline_reward_shaped_reward", "Shaped reward per response.",
-            new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-1, 0.25, 9) });
+            new HistogramConfiguration { Buckets = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1] });
         ScoreSeconds = factory.CreateHistogram(
             "pipeline_reward_score_seconds", "Time to score one group.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
