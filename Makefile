@@ -12,17 +12,23 @@ FILTER ?=
 # Where `make run` writes; a fresh folder each time so a second run never collides with the first.
 RUN_DIR ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: help build run test test-deps test-fast bench validate-examples clean
+.PHONY: help build run run-distributed test test-deps test-fast bench validate-examples clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-build: ## Build everything and leave the CLI runnable as ./bin/pipeline
+SERVICES := rollout reward learner evaluator
+
+build: ## Build everything; leaves the CLI as ./bin/pipeline and the four services beside it (bin/pipeline-<service>)
 	dotnet build Pipeline.sln -c $(CONFIG)
 	dotnet publish cli/Pipeline.Cli.csproj -c $(CONFIG) -o bin --no-build
+	@for s in $(SERVICES); do dotnet publish services/$$s -c $(CONFIG) -o bin --no-build >/dev/null || exit 1; done
 
 run: build ## Run the quickstart experiment embedded, on CPU (examples/quickstart.yaml; RUN_DIR=... to choose the folder)
 	./bin/pipeline run examples/quickstart.yaml --out $(RUN_DIR)
+
+run-distributed: build ## The quickstart as four service processes over a local Kafka-protocol broker (writes endpoints.json)
+	./bin/pipeline run examples/quickstart.yaml --distributed --out $(subst quickstart-,quickstart-distributed-,$(RUN_DIR))
 
 test: ## Run every test suite (installs the service checks' tools first, see test-deps); ends with one summary line
 	@scripts/test-deps.sh || echo "test-deps: continuing; the tests that need what is missing will fail saying how to install it"
