@@ -42,7 +42,8 @@ public static class RewardHost
         using var worker = new RewardWorker(bus, spec) { GroupScored = metrics.Record };
         services.GetRequiredService<CollectorRegistry>().AddBeforeCollectCallback(() =>
         {
-            metrics.DeadLetters.IncTo(worker.DeadLettered);
+            // Unreadable payloads are dead-lettered by the bus's consumer, inconsistent groups by the worker.
+            metrics.DeadLetters.IncTo(worker.DeadLettered + bus.DeadLettersWritten);
             metrics.ConsumerLag.Set(BusLag.Read(() => worker.Lag));
         });
         await worker.RunAsync(stopping).ConfigureAwait(false);
