@@ -9,7 +9,7 @@ namespace Pipeline.Bus.Tests;
 /// plus what only Kafka has: qualified topic names, flushing on dispose, isolation of experiments.
 /// </summary>
 [Collection(MockKafkaCollection.Name)]
-public class KafkaBusTests(LocalKafkaCluster cluster) : BusContractTests
+public class KafkaBusTests(MockKafkaCluster cluster) : BusContractTests
 {
     private static int _experiments;
 
