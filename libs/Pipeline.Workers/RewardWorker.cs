@@ -52,7 +52,7 @@ public sealed class RewardWorker : IDisposable
 
     private async Task HandleAsync(Delivery<RolloutGroup> delivery, CancellationToken cancellationToken)
     {
-        var problem = Validate(delivery.Message);
+        var problem = RolloutGroupScoring.Problem(delivery.Message);
         if (problem is not null)
             await _deadLetters.SendAsync(delivery, problem, cancellationToken).ConfigureAwait(false);
         else
@@ -74,8 +74,6 @@ public sealed class RewardWorker : IDisposable
 
     /// <summary>Rollout groups published and not yet scored by the reward group.</summary>
     public long Lag => _rollouts.Lag;
-
-    private static string? Validate(RolloutGroup group) => RolloutGroupScoring.Problem(group);
 
     public void Dispose() => _rollouts.Dispose();
 }

@@ -53,16 +53,11 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>Tokens generated so far.</summary>
     public long GeneratedTokens { get; private set; }
 
-    /// <summary>Groups published so far.</summary>
-    public long GroupsPublished { get; private set; }
-
     /// <summary>Requests taken from the topic and not yet answered.</summary>
     public int PendingRequests => _pending.Count;
 
-    /// <summary>Announced versions that could not be loaded (retired or replaced before this worker got to them).</summary>
-    public long PolicyLoadFailures { get; private set; }
-
-    public string? LastPolicyLoadError { get; private set; }
+    /// <summary>Told why an announced version could not be loaded (retired or replaced before this worker got to it).</summary>
+    public Action<string>? PolicyLoadFailed { get; init; }
 
     /// <summary>Told the seconds each weight load took (metrics).</summary>
     public Action<double>? WeightSyncSeconds { get; init; }
@@ -85,13 +80,7 @@ public sealed class RolloutWorker : IDisposable
         }
     }
 
-    /// <summary>The distributed host's loop: wait for requests, generate, repeat until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested) await RunOnceAsync(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>One turn of <see cref="RunAsync"/>: waits up to <paramref name="wait"/> for requests, then answers what it can.</summary>
+    /// <summary>One turn of the distributed host's loop: waits up to <paramref name="wait"/> for requests, then answers what it can.</summary>
     public async Task RunOnceAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         await PullAsync(wait, cancellationToken).ConfigureAwait(false);
@@ -120,8 +109,7 @@ public sealed class RolloutWorker : IDisposable
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
                 // Replaced or retired since it was announced (a newer announcement follows): keep the weights we have.
-                PolicyLoadFailures++;
-                LastPolicyLoadError = e.Message;
+                PolicyLoadFailed?.Invoke(e.Message);
             }
             _loaded = _latest;
         }
@@ -148,7 +136,6 @@ public sealed class RolloutWorker : IDisposable
             await _rollouts.ProduceAsync(delivery.Message.GroupId, group, cancellationToken).ConfigureAwait(false);
             _prompts.Commit(delivery);
             _pending.Remove(delivery);
-            GroupsPublished++;
         }
         return batch.Count;
     }

@@ -28,7 +28,7 @@ public static partial class EvaluatorHost
         var options = configuration.GetSection(EvaluatorServiceOptions.Section).Get<EvaluatorServiceOptions>() ?? new();
         TorchThreads.Apply(options.Threads);
         var setup = ServiceStartup.Load("evaluator", () => RunSetup.ForService(document, runPath, loadTrainingData: false));
-        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache ?? Path.Combine(Path.GetTempPath(), "pipeline-policies", document.Metadata.Name, "evaluator"));
+        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache, document.Metadata.Name, "evaluator");
         var bus = await kafka.ConnectAsync(document.Metadata.Name, "evaluator", cancellationToken).ConfigureAwait(false);
         var state = new EvaluatorState();
 

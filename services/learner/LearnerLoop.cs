@@ -39,7 +39,7 @@ internal sealed partial class LearnerLoop(RunSetup setup, IMessageBus bus, IPoli
             new LoggingObserver(log));
         using var learner = new LearnerWorker(bus, policies, setup.Model.Model, trainer, new PromptOrder(prompts, spec.Seed, state.Cursor),
             prompting, plan.Learner(), state);
-        metrics.LagSource = () => learner.Lag;
+        metrics.ConsumerLag.Source = () => learner.Lag;
         await learner.StartAsync(stopping).ConfigureAwait(false);
         progress.Update(learner.Step, learner.Policy, learner.PendingGroups);
         LogTraining(learner.Step + 1, spec.Optimizer.Steps, prompts.Count);
@@ -62,7 +62,7 @@ internal sealed partial class LearnerLoop(RunSetup setup, IMessageBus bus, IPoli
             var (reward, length) = (stepMetrics.GetValueOrDefault("reward_mean"), stepMetrics.GetValueOrDefault("mean_length"));
             LogStep(learner.Step, spec.Optimizer.Steps, reward, length);
         }
-        metrics.LagSource = null;
+        metrics.ConsumerLag.Source = null;
         LogDone(learner.Step);
         // Stay up for GetStatus and GetPolicy until stopped, unless run as a Job that should complete.
         if (!options.ExitWhenDone) await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);

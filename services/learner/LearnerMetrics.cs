@@ -13,7 +13,6 @@ public sealed class LearnerMetrics
 
     public LearnerMetrics(IMetricFactory factory, CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(registry);
         Step = factory.CreateGauge("pipeline_learner_step", "Optimisation steps completed.");
         PolicyVersion = factory.CreateGauge("pipeline_learner_policy_version", "The newest policy version announced.");
         LastStepTimestamp = factory.CreateGauge("pipeline_learner_last_step_timestamp_seconds", "Unix time of the last completed step.");
@@ -35,12 +34,8 @@ public sealed class LearnerMetrics
         ResponseLength.WithLabels("false");
         GroupsInFlight = factory.CreateGauge("pipeline_learner_groups_in_flight", "Prompts issued whose scored groups have not arrived.");
         GroupsPending = factory.CreateGauge("pipeline_learner_groups_pending", "Scored groups waiting for the next update.");
-        ConsumerLag = factory.CreateGauge("pipeline_learner_consumer_lag_messages", "Scored groups published and not yet taken by the learner.");
-        registry.AddBeforeCollectCallback(() => ConsumerLag.Set(Hosting.BusLag.Read(LagSource)));
+        ConsumerLag = new Hosting.ConsumerLagGauge(factory, registry, "pipeline_learner_consumer_lag_messages", "Scored groups published and not yet taken by the learner.");
     }
-
-    /// <summary>Set by the loop once its consumer exists.</summary>
-    public Func<long>? LagSource { get; set; }
 
     public Gauge Step { get; }
     public Gauge PolicyVersion { get; }
@@ -56,7 +51,7 @@ public sealed class LearnerMetrics
     public Histogram ResponseLength { get; }
     public Gauge GroupsInFlight { get; }
     public Gauge GroupsPending { get; }
-    public Gauge ConsumerLag { get; }
+    public Hosting.ConsumerLagGauge ConsumerLag { get; }
 
     /// <summary>One finished step: its metrics (as in metrics.jsonl) and the groups it trained on.</summary>
     public void RecordStep(int step, IReadOnlyDictionary<string, double?> metrics, IReadOnlyList<ScoredGroup> groups, double publishSeconds)

@@ -44,8 +44,15 @@ public static class RewardHost
         {
             // Unreadable payloads are dead-lettered by the bus's consumer, inconsistent groups by the worker.
             metrics.DeadLetters.IncTo(worker.DeadLettered + bus.DeadLettersWritten);
-            metrics.ConsumerLag.Set(BusLag.Read(() => worker.Lag));
         });
-        await worker.RunAsync(stopping).ConfigureAwait(false);
+        metrics.ConsumerLag.Source = () => worker.Lag;
+        try
+        {
+            await worker.RunAsync(stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.ConsumerLag.Source = null;
+        }
     }
 }

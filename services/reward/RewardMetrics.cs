@@ -6,7 +6,7 @@ namespace Pipeline.Services.Reward;
 /// prefix), created in the host's own registry.</summary>
 public sealed class RewardMetrics
 {
-    public RewardMetrics(IMetricFactory factory)
+    public RewardMetrics(IMetricFactory factory, CollectorRegistry registry)
     {
         GroupsScored = factory.CreateCounter("pipeline_reward_groups_scored_total", "Rollout groups scored.");
         Responses = factory.CreateCounter(
@@ -26,7 +26,7 @@ public sealed class RewardMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 4, 9) });
 
         DeadLetters = factory.CreateCounter("pipeline_reward_dead_letters_total", "Rollout groups sent to the dead-letter topic (unreadable or inconsistent).");
-        ConsumerLag = factory.CreateGauge("pipeline_reward_consumer_lag_messages", "Rollout groups published and not yet scored.");
+        ConsumerLag = new Hosting.ConsumerLagGauge(factory, registry, "pipeline_reward_consumer_lag_messages", "Rollout groups published and not yet scored.");
     }
 
     /// <summary>One scored group, from the bus worker or a direct call.</summary>
@@ -43,7 +43,7 @@ public sealed class RewardMetrics
     }
 
     public Counter DeadLetters { get; }
-    public Gauge ConsumerLag { get; }
+    public Hosting.ConsumerLagGauge ConsumerLag { get; }
     public Counter GroupsScored { get; }
     public Counter Responses { get; }
     public Histogram ShapedReward { get; }

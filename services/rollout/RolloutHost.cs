@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Pipeline.Bus;
 using Pipeline.Hosting;
 using Pipeline.Model;
@@ -9,7 +10,7 @@ using Pipeline.Workers.Runs;
 namespace Pipeline.Services.Rollout;
 
 /// <summary>The service's parts in order: spec and options, the model, the bus, the worker loop, the gRPC service.</summary>
-public static class RolloutHost
+public static partial class RolloutHost
 {
     public static readonly ServicePorts DefaultPorts = new(5060, 9160);
 
@@ -25,7 +26,7 @@ public static class RolloutHost
         TorchThreads.Apply(options.Threads);
         var model = ServiceStartup.Load("rollout", () => ModelFolder.Load(document.Spec.Model.Path));
         var identity = new RolloutWorkerIdentity($"rollout-{options.ResolvedIndex()}");
-        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache ?? Path.Combine(Path.GetTempPath(), "pipeline-policies", document.Metadata.Name, identity.Name));
+        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache, document.Metadata.Name, identity.Name);
         var sampler = new RolloutSampler(model.Model, model.Tokenizer, model.EosTokenIds);
         var bus = await kafka.ConnectAsync(document.Metadata.Name, identity.Name, cancellationToken).ConfigureAwait(false);
 
@@ -35,7 +36,8 @@ public static class RolloutHost
         builder.Web.Services.AddSingleton(identity);
         builder.Web.Services.AddSingleton<RolloutMetrics>();
         builder.AddWorker("rollout", (services, stopping) => RunWorkerAsync(bus, sampler, policies, identity,
-            options.MaxGroupsPerBatch ?? document.Spec.Optimizer.PromptsPerStep, services.GetRequiredService<RolloutMetrics>(), stopping));
+            options.MaxGroupsPerBatch ?? document.Spec.Optimizer.PromptsPerStep, services.GetRequiredService<RolloutMetrics>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Rollout"), stopping));
         return await builder.StartAsync(app =>
         {
             app.MapGrpcService<RolloutService>();
@@ -44,15 +46,19 @@ public static class RolloutHost
     }
 
     private static async Task RunWorkerAsync(KafkaBus bus, RolloutSampler sampler, IPolicyStore policies, RolloutWorkerIdentity identity,
-        int maxGroupsPerBatch, RolloutMetrics metrics, CancellationToken stopping)
+        int maxGroupsPerBatch, RolloutMetrics metrics, ILogger log, CancellationToken stopping)
     {
         using var worker = new RolloutWorker(bus, sampler, policies, new RolloutWorkerOptions(identity.Name, maxGroupsPerBatch))
         {
             WeightSyncSeconds = metrics.WeightSyncSeconds.Observe,
             BatchGenerated = metrics.RecordBatch,
+            PolicyLoadFailed = reason =>
+            {
+                metrics.PolicyLoadFailures.Inc();
+                LogLoadFailed(log, reason);
+            },
         };
-        metrics.LagSource = () => worker.Lag;
-        long failures = 0;
+        metrics.ConsumerLag.Source = () => worker.Lag;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -60,13 +66,14 @@ public static class RolloutHost
                 await worker.RunOnceAsync(TimeSpan.FromMilliseconds(200), stopping).ConfigureAwait(false);
                 metrics.PolicyVersion.Set(worker.PolicyVersion);
                 metrics.RequestsPending.Set(worker.PendingRequests);
-                metrics.PolicyLoadFailures.Inc(worker.PolicyLoadFailures - failures);
-                failures = worker.PolicyLoadFailures;
             }
         }
         finally
         {
-            metrics.LagSource = null;
+            metrics.ConsumerLag.Source = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "an announced policy version could not be loaded; keeping the current weights: {Reason}")]
+    private static partial void LogLoadFailed(ILogger log, string reason);
 }

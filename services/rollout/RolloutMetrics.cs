@@ -7,7 +7,6 @@ public sealed class RolloutMetrics
 {
     public RolloutMetrics(IMetricFactory factory, CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(registry);
         GeneratedTokens = factory.CreateCounter("pipeline_rollout_generated_tokens_total", "Completion tokens generated.");
         Groups = factory.CreateCounter("pipeline_rollout_groups_total", "Rollout groups generated (bus and direct calls).");
         Completions = factory.CreateCounter("pipeline_rollout_completions_total", "Completions generated.");
@@ -19,9 +18,8 @@ public sealed class RolloutMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2.5, 12) });
         PolicyLoadFailures = factory.CreateCounter("pipeline_rollout_policy_load_failures_total", "Announced versions that could not be loaded (retired, replaced or corrupt).");
         RequestsPending = factory.CreateGauge("pipeline_rollout_requests_pending", "Requests taken from the topic and not yet answered.");
-        ConsumerLag = factory.CreateGauge("pipeline_rollout_consumer_lag_messages", "Prompts published and not yet answered by the rollout group.");
+        ConsumerLag = new Hosting.ConsumerLagGauge(factory, registry, "pipeline_rollout_consumer_lag_messages", "Prompts published and not yet answered by the rollout group.");
         PolicyVersion.Set(-1);
-        registry.AddBeforeCollectCallback(() => ConsumerLag.Set(Hosting.BusLag.Read(LagSource)));
     }
 
     public Counter GeneratedTokens { get; }
@@ -33,10 +31,7 @@ public sealed class RolloutMetrics
     public Histogram WeightSyncSeconds { get; }
     public Counter PolicyLoadFailures { get; }
     public Gauge RequestsPending { get; }
-    public Gauge ConsumerLag { get; }
-
-    /// <summary>Set by the loop once its consumer exists.</summary>
-    public Func<long>? LagSource { get; set; }
+    public Hosting.ConsumerLagGauge ConsumerLag { get; }
 
     public void RecordBatch(int groups, int completions, long tokens, double seconds)
     {

@@ -9,12 +9,14 @@ public static class PolicyStores
 {
     /// <summary>
     /// Loads an announced version from its folder when this machine sees it (a shared volume), otherwise streams it
-    /// from <paramref name="learnerAddress"/> into <paramref name="cacheFolder"/>; without an address, a folder that
-    /// is not here is an error naming it.
+    /// from <paramref name="learnerAddress"/> into <paramref name="cacheFolder"/> (default: a folder per experiment
+    /// and consumer under the system's temp folder); without an address, a folder that is not here is an error
+    /// naming it.
     /// </summary>
-    public static IPolicyStore ForConsumer(string? learnerAddress, string cacheFolder) =>
+    public static IPolicyStore ForConsumer(string? learnerAddress, string? cacheFolder, string experiment, string consumer) =>
         new SharedOrStreamed(learnerAddress is { Length: > 0 } address
-            ? new GrpcPolicyStore(new Learner.LearnerClient(GrpcChannel.ForAddress(address)), cacheFolder)
+            ? new GrpcPolicyStore(new Learner.LearnerClient(GrpcChannel.ForAddress(address)),
+                cacheFolder ?? Path.Combine(Path.GetTempPath(), "pipeline-policies", experiment, consumer))
             : null);
 
     private sealed class SharedOrStreamed(GrpcPolicyStore? streamed) : IPolicyStore
