@@ -103,10 +103,12 @@ public sealed class LearnerWorker : IDisposable
     {
         var id = scored.Group.Request.GroupId;
         // A version newer than ours was made before this learner restarted from an older checkpoint: those weights
-        // are gone. Checked first, so the re-issued prompt's own group is still accepted under the same id.
+        // are gone. A rollout worker may still have used them for a prompt we re-issued (it had not yet seen our
+        // announcement), so an outstanding prompt is asked for again rather than waited on forever.
         if (scored.Group.PolicyVersion > Step)
         {
             _drops["dropped_previous_run"]++;
+            if (_outstanding.Remove(id, out var again)) _reissue.Enqueue(again);
             return;
         }
         if (!_outstanding.Remove(id, out var prompt))
@@ -130,6 +132,9 @@ public sealed class LearnerWorker : IDisposable
 
     private async Task<Dictionary<string, double?>> TrainAsync(CancellationToken cancellationToken)
     {
+        // In the order the prompts were issued, not the order their groups arrived: the loss then sums in the same
+        // order whatever process or timing delivered them, so the distributed host trains as the embedded one does.
+        _accepted.Sort((x, y) => x.Prompt.Position.CompareTo(y.Prompt.Position));
         var batch = _accepted.Take(_options.PromptsPerStep).ToList();
         _accepted.RemoveRange(0, batch.Count);
         var groups = batch.Select(b => b.Group).ToList();

@@ -59,7 +59,7 @@ internal sealed class LearnerHarness : IDisposable
     public RecordingTrainer Trainer { get; } = new();
     public Func<RolloutRequest, double[]> Rewards { get; set; } = _ => [1, 0, 0, 0];
 
-    /// <summary>How many versions behind the newest the scripted rollout answers a request (a slow replica).</summary>
+    /// <summary>How many versions behind the newest the scripted rollout answers a request (a slow replica; negative: a version from before a restart).</summary>
     public Func<RolloutRequest, int> VersionLag { get; set; } = _ => 0;
     public long Version { get; private set; }
     public List<RolloutRequest> Requests { get; } = [];

@@ -47,6 +47,23 @@ public class LearnerWorkerTests
     }
 
     [Fact]
+    public async Task RestartedLearner_GroupFromAVersionItNoLongerHas_IsDroppedCountedAndAskedForAgain()
+    {
+        using var harness = new LearnerHarness(steps: 3, promptsPerStep: 2, maxStaleness: 0, dynamicSampling: false);
+        var answered = 0;
+        // The first two answers come from a version newer than the learner's: made before it restarted from an
+        // older checkpoint, by a rollout worker that had not yet seen the learner's new announcement.
+        harness.VersionLag = _ => answered++ < 2 ? -1 : 0;
+
+        await harness.RunToEndAsync();
+
+        Assert.True(harness.Learner.Done);
+        Assert.All(harness.Trainer.Batches, b => Assert.All(b.Groups, g => Assert.Equal(b.Step - 1, g.Group.PolicyVersion)));
+        Assert.Equal(2, harness.Metrics.Sum(m => m["dropped_previous_run"]!.Value));
+        Assert.Equal(6 + 2, harness.Requests.Count);
+    }
+
+    [Fact]
     public async Task DynamicSampling_DropsZeroVarianceGroupsAndFillsTheBatch()
     {
         using var harness = new LearnerHarness(steps: 3, promptsPerStep: 4, maxStaleness: 0, dynamicSampling: true);
