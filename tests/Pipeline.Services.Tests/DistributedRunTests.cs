@@ -10,9 +10,9 @@ namespace Pipeline.Services.Tests;
 /// <summary>
 /// <c>pipeline run --distributed</c> end to end: the broker and the four services as separate processes on loopback.
 /// While the run trains, the test checks every service's exposition with promtool and lists it through reflection,
-/// sends a malformed rollout group (it must be dead-lettered and counted), and SIGKILLs the reward service and then
-/// the rollout worker. The run must still finish, and groups.jsonl must show every step trained on exactly its
-/// groups, none lost and none twice.
+/// sends a malformed rollout group (it must be dead-lettered and counted), and SIGKILLs the reward service, then the
+/// rollout worker, then the learner (which restarts from its last checkpoint and the committed offsets). The run must
+/// still finish, and groups.jsonl must show every step trained on exactly its groups, none lost and none twice.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class DistributedRunTests
@@ -38,7 +38,7 @@ public sealed class DistributedRunTests
         """;
 
     [Fact]
-    public async Task Run_SurvivesKilledServices_LosesNoGroup_TrainsNoneTwice_AndDeadLettersGarbage()
+    public async Task Run_SurvivesKilledServices_LearnerResumesFromCheckpoint_LosesNoGroup_TrainsNoneTwice_AndDeadLettersGarbage()
     {
         var folder = Directory.CreateTempSubdirectory("pipeline-distributed-");
         var specPath = Path.Combine(folder.FullName, "spec.yaml");
@@ -78,6 +78,9 @@ public sealed class DistributedRunTests
             Process.GetProcessById(Service(endpoints, "reward")["pid"]!.GetValue<int>()).Kill();
             await WaitForAsync(() => Task.FromResult(StepsDone(runPath) >= 5 ? "" : null), TimeSpan.FromMinutes(4), launcher, output);
             Process.GetProcessById(Service(endpoints, "rollout-0")["pid"]!.GetValue<int>()).Kill();
+            // After step 7 the newest checkpoint is step 6: the restarted learner must train step 7 again from there.
+            await WaitForAsync(() => Task.FromResult(StepsDone(runPath) >= 7 ? "" : null), TimeSpan.FromMinutes(4), launcher, output);
+            Process.GetProcessById(Service(endpoints, "learner")["pid"]!.GetValue<int>()).Kill();
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
             await launcher.WaitForExitAsync(timeout.Token);
@@ -86,6 +89,12 @@ public sealed class DistributedRunTests
             var final = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(runPath, "endpoints.json")))!;
             Assert.True(Service(final, "reward")["restarts"]!.GetValue<int>() >= 1, final.ToJsonString());
             Assert.True(Service(final, "rollout-0")["restarts"]!.GetValue<int>() >= 1, final.ToJsonString());
+            Assert.True(Service(final, "learner")["restarts"]!.GetValue<int>() >= 1, final.ToJsonString());
+            var learnerLog = await File.ReadAllTextAsync(Path.Combine(runPath, "logs", "learner.log"));
+            Assert.Contains("restored the checkpoint of step", learnerLog, StringComparison.Ordinal);
+            // The restarted learner rewrote the lines after its checkpoint: one metrics line per step, in order.
+            var metricSteps = (await File.ReadAllLinesAsync(Path.Combine(runPath, "metrics.jsonl"))).Select(l => JsonNode.Parse(l)!["step"]!.GetValue<int>());
+            Assert.Equal(Enumerable.Range(1, Steps), metricSteps);
 
             // The counters: one line per step, each with promptsPerStep groups, every group id once in the whole run.
             var lines = (await File.ReadAllLinesAsync(Path.Combine(runPath, "groups.jsonl"))).Select(l => JsonNode.Parse(l)!).ToList();
