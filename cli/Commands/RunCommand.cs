@@ -28,16 +28,21 @@ internal static class RunCommand
         var rollouts = new Option<int>("--rollouts") { Description = "With --distributed: rollout worker processes", DefaultValueFactory = _ => 1 };
         var restarts = new Option<int>("--restarts") { Description = "With --distributed: restarts allowed per service after it dies", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--service-threads") { Description = "With --distributed: LibTorch threads per service process", DefaultValueFactory = _ => 1 };
+        var stream = new Option<bool>("--stream-policies")
+        {
+            Description = "With --distributed: rollout and evaluator stream policy versions from Learner.GetPolicy instead of the shared run folder",
+        };
         var command = new Command("run", "Run an experiment: in this process (embedded host), or as separate services with --distributed")
         {
-            file, output, resume, distributed, kafka, rollouts, restarts, threads,
+            file, output, resume, distributed, kafka, rollouts, restarts, threads, stream,
         };
         command.SetAction((parse, cancellation) =>
         {
             var path = parse.GetValue(file)!;
             return parse.GetValue(distributed)
                 ? RunDistributedAsync(path, parse.GetValue(output), parse.GetValue(resume),
-                    new DistributedOptions(parse.GetValue(kafka), parse.GetValue(rollouts), parse.GetValue(restarts), parse.GetValue(threads)), cancellation)
+                    new DistributedOptions(parse.GetValue(kafka), parse.GetValue(rollouts), parse.GetValue(restarts), parse.GetValue(threads),
+                        parse.GetValue(stream)), cancellation)
                 : RunAsync(path, parse.GetValue(output), parse.GetValue(resume), cancellation);
         });
         return command;

@@ -70,17 +70,10 @@ public sealed class KafkaOptions
 public static class KafkaOptionsBinding
 {
     /// <summary>The section, validated: a service that works over the bus cannot start without it.</summary>
-    public static KafkaOptions Required(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var options = Optional(configuration) ?? new KafkaOptions();
-        return options.Validate() is { Count: > 0 } errors ? throw new ServiceHostOptionsException(errors) : options;
-    }
+    public static KafkaOptions Required(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        OptionsBinding.Bind<KafkaOptions>(configuration, KafkaOptions.Section, o => o.Validate());
 
     /// <summary>The section when <c>Kafka:BootstrapServers</c> is set (validated), else null.</summary>
-    public static KafkaOptions? Optional(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var options = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<KafkaOptions>(configuration.GetSection(KafkaOptions.Section));
-        if (options?.BootstrapServers is null) return null;
-        return options.Validate() is { Count: > 0 } errors ? throw new ServiceHostOptionsException(errors) : options;
-    }
+    public static KafkaOptions? Optional(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration?.GetSection(KafkaOptions.Section)[nameof(KafkaOptions.BootstrapServers)] is null ? null : Required(configuration);
 }

@@ -40,9 +40,7 @@ public static class ServiceHost
         // Command-line arguments win over the prefixed environment, as they do over the plain one.
         builder.Configuration.AddCommandLine(args);
 
-        var options = builder.Configuration.GetSection(ServiceHostOptions.Section).Get<ServiceHostOptions>() ?? new();
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ServiceHostOptionsException(errors);
+        var options = OptionsBinding.Bind<ServiceHostOptions>(builder.Configuration, ServiceHostOptions.Section, o => o.Validate());
 
         var endpoints = new BoundEndpoints();
         var address = IPAddress.Parse(options.BindAddress);

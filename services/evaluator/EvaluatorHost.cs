@@ -25,10 +25,10 @@ public static partial class EvaluatorHost
         var (document, _) = ServiceSpec.Load(configuration, "evaluator");
         var runPath = ServiceSpec.RunDirectory(configuration, "evaluator");
         var kafka = KafkaOptionsBinding.Required(configuration);
-        var options = configuration.GetSection(EvaluatorServiceOptions.Section).Get<EvaluatorServiceOptions>() ?? new();
+        var options = OptionsBinding.Bind<EvaluatorServiceOptions>(configuration, EvaluatorServiceOptions.Section);
         TorchThreads.Apply(options.Threads);
         var setup = ServiceStartup.Load("evaluator", () => RunSetup.ForService(document, runPath, loadTrainingData: false));
-        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache, document.Metadata.Name, "evaluator");
+        var policies = PolicyStores.ForConsumer(OptionsBinding.Bind<PolicySourceOptions>(configuration, PolicySourceOptions.Section, o => o.Validate()), document.Metadata.Name, "evaluator");
         var bus = await kafka.ConnectAsync(document.Metadata.Name, "evaluator", cancellationToken).ConfigureAwait(false);
         var state = new EvaluatorState();
 

@@ -21,7 +21,7 @@ public static class LearnerHost
         var (document, _) = ServiceSpec.Load(configuration, "learner");
         var runPath = ServiceSpec.RunDirectory(configuration, "learner");
         var kafka = KafkaOptionsBinding.Required(configuration);
-        var options = configuration.GetSection(LearnerServiceOptions.Section).Get<LearnerServiceOptions>() ?? new();
+        var options = OptionsBinding.Bind<LearnerServiceOptions>(configuration, LearnerServiceOptions.Section);
         TorchThreads.Apply(options.Threads);
         var setup = ServiceStartup.Load("learner", () => RunSetup.ForService(document, runPath));
         var plan = new RunPlan(document, setup.EvalSets.Count);

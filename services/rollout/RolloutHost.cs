@@ -22,11 +22,11 @@ public static partial class RolloutHost
         var configuration = builder.Web.Configuration;
         var (document, _) = ServiceSpec.Load(configuration, "rollout");
         var kafka = KafkaOptionsBinding.Required(configuration);
-        var options = configuration.GetSection(RolloutServiceOptions.Section).Get<RolloutServiceOptions>() ?? new();
+        var options = OptionsBinding.Bind<RolloutServiceOptions>(configuration, RolloutServiceOptions.Section);
         TorchThreads.Apply(options.Threads);
         var model = ServiceStartup.Load("rollout", () => ModelFolder.Load(document.Spec.Model.Path));
         var identity = new RolloutWorkerIdentity($"rollout-{options.ResolvedIndex()}");
-        var policies = PolicyStores.ForConsumer(options.LearnerAddress, options.PolicyCache, document.Metadata.Name, identity.Name);
+        var policies = PolicyStores.ForConsumer(OptionsBinding.Bind<PolicySourceOptions>(configuration, PolicySourceOptions.Section, o => o.Validate()), document.Metadata.Name, identity.Name);
         var sampler = new RolloutSampler(model.Model, model.Tokenizer, model.EosTokenIds);
         var bus = await kafka.ConnectAsync(document.Metadata.Name, identity.Name, cancellationToken).ConfigureAwait(false);
 

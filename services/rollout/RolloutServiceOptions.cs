@@ -9,12 +9,6 @@ public sealed class RolloutServiceOptions
     /// indexed Job's <c>JOB_COMPLETION_INDEX</c>, else 0.</summary>
     public int? Index { get; set; }
 
-    /// <summary>Where to stream policy versions from when their folder is not on this machine (e.g. http://learner:5062).</summary>
-    public string? LearnerAddress { get; set; }
-
-    /// <summary>Where streamed policy versions are kept (default: a folder under the system's temp folder).</summary>
-    public string? PolicyCache { get; set; }
-
     /// <summary>Prompts generated together in one batch (default: the spec's promptsPerStep).</summary>
     public int? MaxGroupsPerBatch { get; set; }
 

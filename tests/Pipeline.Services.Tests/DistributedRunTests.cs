@@ -8,7 +8,8 @@ using Pipeline.Tests;
 namespace Pipeline.Services.Tests;
 
 /// <summary>
-/// <c>pipeline run --distributed</c> end to end: the broker and the four services as separate processes on loopback.
+/// <c>pipeline run --distributed --stream-policies</c> end to end: the broker and the four services as separate
+/// processes on loopback, weights streamed from the learner's GetPolicy.
 /// While the run trains, the test checks every service's exposition with promtool and lists it through reflection,
 /// sends a malformed rollout group (it must be dead-lettered and counted), and SIGKILLs the reward service, then the
 /// rollout worker, then the learner (which restarts from its last checkpoint and the committed offsets). The run must
@@ -105,6 +106,10 @@ public sealed class DistributedRunTests
             // On-policy: each step's groups were sampled by the policy it trained.
             Assert.All(lines, l => Assert.All(l["versions"]!.AsArray(), v => Assert.Equal(l["step"]!.GetValue<int>() - 1, v!.GetValue<int>())));
 
+            // Weights reached rollout and evaluator through Learner.GetPolicy (streamed, checksummed, cached).
+            foreach (var consumer in new[] { "rollout-0", "evaluator" })
+                Assert.NotEmpty(Directory.GetDirectories(Path.Combine(runPath, "policy-cache", consumer), "v*"));
+
             // The same run files as `make run`, with the final evaluation and the report.
             foreach (var file in new[] { "metrics.jsonl", "eval.jsonl", "prompts.json", "report.html", "eval/step-10-arith-test.json", "checkpoints/step-10/learner_state.json" })
                 Assert.True(File.Exists(Path.Combine(runPath, file)), $"{file} missing; launcher output:{Environment.NewLine}{output}");
@@ -120,7 +125,7 @@ public sealed class DistributedRunTests
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         var cli = RepoPaths.InRepo($"cli/bin/{configuration}/net10.0/linux-x64/pipeline.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        foreach (var argument in new[] { cli, "run", specPath, "--distributed", "--out", runPath, "--restarts", "3" }) start.ArgumentList.Add(argument);
+        foreach (var argument in new[] { cli, "run", specPath, "--distributed", "--out", runPath, "--restarts", "3", "--stream-policies" }) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

@@ -11,7 +11,9 @@ namespace Pipeline.Cli.Commands.Distributed;
 /// <param name="Rollouts">Rollout worker processes.</param>
 /// <param name="Restarts">How often each service may be restarted after it dies (as a Job's backoffLimit).</param>
 /// <param name="Threads">LibTorch threads per service process.</param>
-internal sealed record DistributedOptions(string? Kafka, int Rollouts, int Restarts, int Threads);
+/// <param name="StreamPolicies">Rollout and evaluator stream each policy version from the learner's GetPolicy
+/// instead of reading the shared folder (as on machines without a shared volume).</param>
+internal sealed record DistributedOptions(string? Kafka, int Rollouts, int Restarts, int Threads, bool StreamPolicies = false);
 
 /// <summary>
 /// The distributed host on one machine: a Kafka-protocol broker, then the learner, reward, rollout and evaluator
@@ -70,15 +72,32 @@ internal sealed class DistributedRun(ExperimentDocument document, RunDirectory r
                 : [],
         ];
         string Threads(string section) => $"--{section}:Threads={options.Threads.ToString(CultureInfo.InvariantCulture)}";
+        // Streaming needs the learner where the consumers were told it is, across its restarts: a fixed port.
+        var learnerPort = options.StreamPolicies ? FreePort() : 0;
+        string[] Policy(string consumer) => options.StreamPolicies
+            ? [$"--Policy:LearnerAddress=http://127.0.0.1:{learnerPort.ToString(CultureInfo.InvariantCulture)}", "--Policy:Stream=true",
+               $"--Policy:Cache={Path.Combine(run.Path, "policy-cache", consumer)}"]
+            : [];
         var services = new List<ServiceProcess>
         {
-            new("learner", ServiceExecutables.Find("learner"), [.. common, Threads("Learner")], run.Path),
+            new("learner", ServiceExecutables.Find("learner"), [.. common, Threads("Learner"), $"--Service:GrpcPort={learnerPort.ToString(CultureInfo.InvariantCulture)}"], run.Path),
             new("reward", ServiceExecutables.Find("reward"), common, run.Path),
         };
         for (var i = 0; i < options.Rollouts; i++)
-            services.Add(new($"rollout-{i}", ServiceExecutables.Find("rollout"), [.. common, Threads("Rollout"), $"--Rollout:Index={i}"], run.Path));
-        services.Add(new("evaluator", ServiceExecutables.Find("evaluator"), [.. common, Threads("Evaluator")], run.Path));
+        {
+            var name = $"rollout-{i}";
+            services.Add(new(name, ServiceExecutables.Find("rollout"), [.. common, Threads("Rollout"), $"--Rollout:Index={i}", .. Policy(name)], run.Path));
+        }
+        services.Add(new("evaluator", ServiceExecutables.Find("evaluator"), [.. common, Threads("Evaluator"), .. Policy("evaluator")], run.Path));
         return services;
+    }
+
+    // The system's choice of a free loopback port, released for the service to take.
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitReadyAsync(IReadOnlyList<ServiceProcess> services, CancellationToken cancellationToken)
