@@ -59,10 +59,27 @@ public sealed class DistributedRunTests
             {
                 var service = Service(endpoints, name);
                 await MetricsScrape.AssertValidAsync(new Uri(service["metrics"]!.GetValue<string>()), prefix);
-                var listed = await new GrpcReflectionClient(service["grpc"]!.GetValue<string>()).ListAsync();
+                var client = new GrpcReflectionClient(service["grpc"]!.GetValue<string>());
+                var listed = await client.ListAsync();
                 Assert.Contains(listed, s => s.Name == grpcService);
-                Assert.Contains(listed, s => s.Name == "grpc.health.v1.Health");
+                Assert.Equal("SERVING", (await client.CallAsync("grpc.health.v1.Health/Check", "{}")).GetProperty("status").GetString());
             }
+
+            // And each stage answers a call made through reflection alone (the reward's Score is called in RewardExternalChecksTests).
+            var status = await new GrpcReflectionClient(Service(endpoints, "learner")["grpc"]!.GetValue<string>())
+                .CallAsync("pipeline.v1.Learner/GetStatus", """{"experiment": "dist-test"}""");
+            Assert.Equal("dist-test", status.GetProperty("experiment").GetString());
+            Assert.Equal(Steps, status.GetProperty("totalSteps").GetInt32());
+            // Generate answers once the worker holds a policy (before that it says UNAVAILABLE).
+            var rolloutMetrics = new Uri(Service(endpoints, "rollout-0")["metrics"]!.GetValue<string>());
+            await WaitForAsync(async () => (await ScrapeAsync(rolloutMetrics)) is var text && text.Contains("pipeline_rollout_policy_version ", StringComparison.Ordinal)
+                && !text.Contains("pipeline_rollout_policy_version -1", StringComparison.Ordinal) ? "" : null, TimeSpan.FromMinutes(2), launcher, output);
+            var generated = await new GrpcReflectionClient(Service(endpoints, "rollout-0")["grpc"]!.GetValue<string>())
+                .CallAsync("pipeline.v1.Rollout/Generate", """{"promptTokenIds": [1, 2, 3], "groupSize": 2, "sampling": {"maxTokens": 4, "temperature": 1, "topP": 1, "seed": "7"}}""");
+            Assert.Equal(2, generated.GetProperty("completions").GetArrayLength());
+            var results = await new GrpcReflectionClient(Service(endpoints, "evaluator")["grpc"]!.GetValue<string>())
+                .CallAsync("pipeline.v1.Evaluator/GetResults", """{"dataset": "arith-test"}""");
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, results.GetProperty("results").ValueKind);
 
             // A payload that is not a RolloutGroup: dead-lettered with the reason and counted, and the run goes on.
             using (var bus = await KafkaBus.ConnectAsync(
