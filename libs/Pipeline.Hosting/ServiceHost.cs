@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace Pipeline.Hosting;
@@ -41,6 +42,12 @@ public static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         var options = OptionsBinding.Bind<ServiceHostOptions>(builder.Configuration, ServiceHostOptions.Section, o => o.Validate());
+        if (options.LogFormat == ServiceHostOptions.JsonLogs)
+        {
+            // One JSON object per line for a log collector, instead of the console's two-line entries.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
 
         var endpoints = new BoundEndpoints();
         var address = IPAddress.Parse(options.BindAddress);

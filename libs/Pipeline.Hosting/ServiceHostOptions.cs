@@ -26,12 +26,19 @@ public sealed class ServiceHostOptions
     /// </summary>
     public string? ReadyFile { get; set; }
 
+    public const string JsonLogs = "json";
+
+    /// <summary>How logs are written to standard output: <c>simple</c> (readable) or <c>json</c> (one object per line).</summary>
+    public string LogFormat { get; set; } = "simple";
+
     /// <summary>Every problem with the options, one line each, naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (!IPAddress.TryParse(BindAddress, out _))
             errors.Add($"{Section}:BindAddress: '{BindAddress}' is not an IP address");
+        if (LogFormat is not ("simple" or JsonLogs))
+            errors.Add($"{Section}:LogFormat: '{LogFormat}' is not simple or json");
         CheckPort(errors, nameof(GrpcPort), GrpcPort);
         CheckPort(errors, nameof(MetricsPort), MetricsPort);
         // Two fixed equal ports would make Kestrel fail with a less clear "address in use".

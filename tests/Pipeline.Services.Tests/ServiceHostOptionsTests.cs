@@ -24,6 +24,10 @@ public sealed class ServiceHostOptionsTests
         Assert.Contains("must differ", Assert.Single(new ServiceHostOptions { GrpcPort = 5061, MetricsPort = 5061 }.Validate()), StringComparison.Ordinal);
 
     [Fact]
+    public void Validate_UnknownLogFormat_NamesTheChoices() =>
+        Assert.Equal("Service:LogFormat: 'xml' is not simple or json", Assert.Single(new ServiceHostOptions { LogFormat = "xml" }.Validate()));
+
+    [Fact]
     public async Task Host_DoesNotServeMetricsOnTheGrpcPort()
     {
         var builder = ServiceHost.CreateBuilder(["--Service:GrpcPort=0", "--Service:MetricsPort=0"]);
