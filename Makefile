@@ -12,7 +12,7 @@ FILTER ?=
 # Where `make run` writes; a fresh folder each time so a second run never collides with the first.
 RUN_DIR ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: help build run run-distributed test test-deps test-fast bench validate-examples clean
+.PHONY: help build run run-distributed test test-deps test-fast bench validate-examples clean images
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -49,6 +49,29 @@ bench: ## Measure matmul, model throughput and evaluation cost; writes bench/res
 
 validate-examples: build ## Validate every example experiment
 	@for f in examples/*.yaml; do printf '%s: ' "$$f"; ./bin/pipeline validate "$$f" || exit 1; done
+
+# Container images (docs/images.md). Needs a Docker engine (BuildKit); nothing else in this Makefile does.
+REGISTRY ?=
+TAG ?= dev
+VARIANT ?= cpu
+DOCKER ?= docker
+# rollout, learner and evaluator follow VARIANT; reward and controller do no torch work and are always cpu.
+TORCH_IMAGES := rollout learner evaluator
+CPU_IMAGES := reward controller
+
+images: ## Build the service images: make images REGISTRY=registry.example/pipeline TAG=0.1 VARIANT=cpu|cuda (needs a Docker engine)
+	@case "$(VARIANT)" in cpu|cuda) ;; *) echo "images: VARIANT must be cpu or cuda, got '$(VARIANT)'" >&2; exit 2;; esac
+	@$(DOCKER) info >/dev/null 2>&1 || { echo "images: no Docker engine answers ('$(DOCKER) info' failed); building images needs one (see docs/images.md)" >&2; exit 1; }
+	@set -e; for s in $(TORCH_IMAGES); do \
+		image="$(if $(REGISTRY),$(REGISTRY)/)pipeline-$$s:$(TAG)$(if $(filter cuda,$(VARIANT)),-cuda)"; \
+		echo "== $$image"; \
+		$(DOCKER) build -f services/$$s/Dockerfile --build-arg VARIANT=$(VARIANT) -t "$$image" . ; \
+	done; \
+	for s in $(CPU_IMAGES); do \
+		image="$(if $(REGISTRY),$(REGISTRY)/)pipeline-$$s:$(TAG)"; \
+		echo "== $$image"; \
+		$(DOCKER) build -f services/$$s/Dockerfile --build-arg VARIANT=cpu -t "$$image" . ; \
+	done
 
 clean: ## Remove build outputs and test results
 	dotnet clean Pipeline.sln -c $(CONFIG) >/dev/null

@@ -36,7 +36,7 @@ public static partial class EvaluatorHost
         builder.Web.Services.AddSingleton(_ => bus);
         builder.Web.Services.AddSingleton(state);
         builder.Web.Services.AddSingleton<EvaluatorMetrics>();
-        builder.AddWorker("evaluator", (services, stopping) => RunWorkerAsync(setup, bus, policies, state,
+        builder.AddWorker("evaluator", (services, stopping) => RunWorkerAsync(setup, options, bus, policies, state,
             services.GetRequiredService<EvaluatorMetrics>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Evaluator"), stopping));
         return await builder.StartAsync(app =>
         {
@@ -45,9 +45,16 @@ public static partial class EvaluatorHost
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task RunWorkerAsync(RunSetup setup, KafkaBus bus, IPolicyStore policies, EvaluatorState state,
+    private static async Task RunWorkerAsync(RunSetup setup, EvaluatorServiceOptions options, KafkaBus bus, IPolicyStore policies, EvaluatorState state,
         EvaluatorMetrics metrics, ILogger log, CancellationToken stopping)
     {
+        var completion = EvaluationCompletion.For(setup.Spec);
+        completion.ReadRunFolder(setup.Run);
+        if (options.ExitWhenDone && completion.IsDone)
+        {
+            LogDone(log, completion, "already in the run folder");
+            return;
+        }
         var plan = new RunPlan(setup.Document, setup.EvalSets.Count);
         var model = setup.Model;
         var prompting = plan.Prompting(model.Tokenizer);
@@ -80,10 +87,28 @@ public static partial class EvaluatorHost
                 var line = string.Create(CultureInfo.InvariantCulture,
                     $"eval step {step} {report.Dataset}: Mean@{report.SamplesPerProblem} {top.MeanAtK:P1} at {top.Budget} tokens, mean length {top.Lengths.Overall.Mean:F1}");
                 LogLine(log, line);
+                completion.Record(step, report);
+            }
+            if (options.ExitWhenDone && completion.IsDone)
+            {
+                LogDone(log, completion, "written");
+                return;
             }
             if (reports.Count == 0) await Task.Delay(200, stopping).ConfigureAwait(false);
         }
     }
+
+    private static void LogDone(ILogger log, EvaluationCompletion completion, string where)
+    {
+        if (completion.Sets.Count == 0) LogNothingToEvaluate(log);
+        else LogFinalEvaluations(log, completion.FinalStep, completion.Sets, where);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "no evaluation sets in the spec: nothing to evaluate; exiting (Evaluator:ExitWhenDone)")]
+    private static partial void LogNothingToEvaluate(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "final evaluations (step {Step}: {Sets}) {Where}; exiting (Evaluator:ExitWhenDone)")]
+    private static partial void LogFinalEvaluations(ILogger log, int step, IReadOnlyList<string> sets, string where);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
     private static partial void LogLine(ILogger log, string line);
