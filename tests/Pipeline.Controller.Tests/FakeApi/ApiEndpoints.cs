@@ -64,6 +64,11 @@ internal sealed class ApiEndpoints(ObjectStore store, CancellationToken stopping
         {
             await WriteJson(ctx, 400, StatusErrors.BadRequest($"the body of the request could not be decoded: {e.Message}").ToStatus());
         }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            // A bug in the fake: say so in the answer, where the failing test shows it.
+            await WriteJson(ctx, 500, new ApiException(500, "InternalError", $"fake API server bug: {e}").ToStatus());
+        }
     }
 
     private async Task DeleteAsync(HttpContext ctx, RecordedRequest rec, ResourceType type, string ns, string name)

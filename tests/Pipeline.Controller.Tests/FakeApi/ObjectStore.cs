@@ -189,7 +189,7 @@ public sealed partial class ObjectStore
         }
         meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
         if (!JsonNode.DeepEquals(WithoutMetadataAndStatus(old), WithoutMetadataAndStatus(next)))
-            meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
+            meta["generation"] = AsLong(oldMeta["generation"]) + 1;
 
         // An update that changes nothing is not a change: no new resourceVersion, no watch event.
         if (JsonNode.DeepEquals(old, next)) return Copy(old);
@@ -333,6 +333,10 @@ public sealed partial class ObjectStore
         obj["metadata"] = meta;
         return meta;
     }
+
+    /// <summary>A number whether it was parsed from a request (a JsonElement) or set here (an int or long).</summary>
+    private static long AsLong(JsonNode? node) =>
+        node is null ? 0 : long.Parse(node.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     private static JsonObject Copy(JsonObject obj) => (JsonObject)obj.DeepClone();
 
