@@ -417,6 +417,49 @@ public sealed class FakeApiServerTests : IAsyncLifetime
     // ---------------------------------------------------------------- test hooks
 
     [Fact]
+    public async Task Store_hooks_change_objects_as_another_actor_and_raise_watch_events()
+    {
+        using var cts = new CancellationTokenSource(Wait * 2);
+        _server.Store.Upsert("jobs", new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "seed", NamespaceProperty = Ns },
+            Status = new V1JobStatus { Active = 1 },
+        });
+        var events = Collect(_client.BatchV1.WatchListNamespacedJobAsync(Ns, cancellationToken: cts.Token));
+        var added = await Next(events);
+        Assert.Equal((WatchEventType.Added, "seed"), Describe(added));
+        Assert.Equal(1, added.Item2.Status.Active); // Upsert keeps the status it is given
+
+        _server.Store.Modify("jobs", Ns, "seed", j => j["metadata"]!["labels"] = new JsonObject { ["x"] = "y" });
+        Assert.Equal("y", (await Next(events)).Item2.Metadata.Labels["x"]);
+        _server.Store.Modify("jobs", Ns, "seed", _ => { }); // no change: no event, no new resourceVersion
+        Assert.True(_server.Store.Delete("jobs", Ns, "seed"));
+        Assert.Equal((WatchEventType.Deleted, "seed"), Describe(await Next(events)));
+        Assert.False(_server.Store.Delete("jobs", Ns, "seed"));
+        Assert.Null(_server.Store.Get("jobs", Ns, "seed"));
+        Assert.Throws<ArgumentException>(() => _server.Store.Get("widgets", Ns, "x"));
+    }
+
+    [Fact]
+    public async Task Typed_delete_of_an_object_held_by_a_finalizer_returns_the_object_in_a_V1Status()
+    {
+        var job = Job("held");
+        job.Metadata.Finalizers = ["pipeline/cleanup"];
+        await _client.BatchV1.CreateNamespacedJobAsync(job, Ns);
+        // The real server answers such a delete with the object itself, not a Status. KubernetesClient's typed
+        // Delete*Async return V1Status and read the Job into one without complaint: Kind tells them apart.
+        var answer = await _client.BatchV1.DeleteNamespacedJobAsync("held", Ns);
+        Assert.Equal("Job", answer.Kind);
+        Assert.NotNull(_server.Store.Get<V1Job>("jobs", Ns, "held")!.Metadata.DeletionTimestamp);
+        _server.Store.Modify("jobs", Ns, "held", j => j["metadata"]!.AsObject().Remove("finalizers"));
+        Assert.Null(_server.Store.Get("jobs", Ns, "held"));
+
+        await _client.BatchV1.CreateNamespacedJobAsync(Job("free"), Ns);
+        var gone = await _client.BatchV1.DeleteNamespacedJobAsync("free", Ns);
+        Assert.Equal(("Status", "Success"), (gone.Kind, gone.Status));
+    }
+
+    [Fact]
     public async Task Injected_failures_answer_instead_and_the_request_log_shows_what_happened()
     {
         _server.Faults.FailNext(2, 500, r => r.Verb == "create" && r.Resource == "jobs");
