@@ -280,6 +280,24 @@ public sealed class FakeApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_with_a_label_selector_sees_objects_enter_and_leave_it()
+    {
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("cfg", ("phase", "a")), Ns);
+        using var cts = new CancellationTokenSource(Wait * 2);
+        var events = Collect(_client.CoreV1.WatchListNamespacedConfigMapAsync(Ns, labelSelector: "phase=b", cancellationToken: cts.Token));
+        var relabel = (string v) => _client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch(new { metadata = new { labels = new { phase = v } } }, V1Patch.PatchType.MergePatch), "cfg", Ns);
+        await relabel("b");
+        await relabel("c");
+        await relabel("a"); // outside before and after: not seen
+        await relabel("b");
+        Assert.Equal((WatchEventType.Added, "cfg"), Describe(await Next(events)));
+        Assert.Equal((WatchEventType.Deleted, "cfg"), Describe(await Next(events)));
+        Assert.Equal((WatchEventType.Added, "cfg"), Describe(await Next(events)));
+        Assert.False(events.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Watch_resumes_from_a_resourceVersion_and_a_too_old_one_gets_410()
     {
         var a = await _client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), Ns);

@@ -292,9 +292,10 @@ public sealed partial class ObjectStore
 
     private JsonObject Store(ObjectKey key, JsonObject obj, string eventType)
     {
+        var previous = _objects.TryGetValue(key, out var old) ? old : null;
         Metadata(obj)["resourceVersion"] = Next();
         _objects[key] = obj;
-        Watches.Publish(new WatchEvent(RvOf(obj), eventType, key.Type, key.Namespace, Copy(obj)));
+        Watches.Publish(new WatchEvent(RvOf(obj), eventType, key.Type, key.Namespace, Copy(obj), previous));
         return Copy(obj);
     }
 

@@ -6,15 +6,32 @@ namespace Pipeline.Controller.Tests.FakeApi;
 /// <summary>One change to one object, numbered by the resourceVersion it produced.</summary>
 /// <param name="Type">ADDED, MODIFIED or DELETED.</param>
 /// <param name="Object">A snapshot of the object after the change (for DELETED: its last state).</param>
-public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType Resource, string Namespace, JsonObject Object);
+/// <param name="Previous">For MODIFIED, the object before the change (to tell when it enters or leaves a selector).</param>
+public sealed record WatchEvent(long ResourceVersion, string Type, ResourceType Resource, string Namespace, JsonObject Object, JsonObject? Previous = null);
 
 /// <summary>What one watch request asked for.</summary>
 public sealed record WatchFilter(ResourceType Resource, string? Namespace, Selector Labels, Selector Fields)
 {
-    public bool Matches(WatchEvent e) =>
-        e.Resource == Resource
-        && (Namespace is null || e.Namespace == Namespace)
-        && Labels.Matches(e.Object) && Fields.Matches(e.Object);
+    /// <summary>
+    /// The event as this watch sees it, or null. As on a real server, an object modified into the selector
+    /// arrives as ADDED and one modified out of it as DELETED.
+    /// </summary>
+    public WatchEvent? Translate(WatchEvent e)
+    {
+        if (e.Resource != Resource || (Namespace is not null && e.Namespace != Namespace)) return null;
+        var now = Matches(e.Object);
+        if (e.Type != "MODIFIED" || e.Previous is null) return now ? e : null;
+        var before = Matches(e.Previous);
+        return (before, now) switch
+        {
+            (true, true) => e,
+            (false, true) => e with { Type = "ADDED" },
+            (true, false) => e with { Type = "DELETED" },
+            _ => null,
+        };
+    }
+
+    private bool Matches(JsonObject obj) => Labels.Matches(obj) && Fields.Matches(obj);
 }
 
 /// <summary>An open watch: the events that matched its filter, in resourceVersion order.</summary>
@@ -50,7 +67,7 @@ public sealed class WatchHub(int historyCapacity)
         lock (_subscriptions)
         {
             foreach (var s in _subscriptions)
-                if (s.Filter.Matches(e)) s.Channel.Writer.TryWrite(e);
+                if (s.Filter.Translate(e) is { } seen) s.Channel.Writer.TryWrite(seen);
         }
     }
 
@@ -65,7 +82,7 @@ public sealed class WatchHub(int historyCapacity)
         var sub = new WatchSubscription(filter);
         var backlog = fromResourceVersion is { } rv ? _history.Where(e => e.ResourceVersion > rv) : initial;
         foreach (var e in backlog)
-            if (filter.Matches(e)) sub.Channel.Writer.TryWrite(e);
+            if (filter.Translate(e) is { } seen) sub.Channel.Writer.TryWrite(seen);
         lock (_subscriptions) _subscriptions.Add(sub);
         return sub;
     }
