@@ -337,7 +337,7 @@ public sealed class FakeApiServerTests : IAsyncLifetime
         // returns) reports the empty stream as an error: a controller must treat that as "watch again".
         (seen, errors) = await WatchPodsUntilClosed("empty", allowWatchBookmarks: null);
         Assert.Empty(seen);
-        Assert.IsType<HttpRequestException>(Assert.Single(errors));
+        Assert.IsType<EndOfStreamException>(Assert.IsType<HttpRequestException>(Assert.Single(errors)).InnerException);
 
         var stopErrors = new List<Exception>();
         var events = Collect(_client.CoreV1.WatchListNamespacedPodAsync(Ns, onError: stopErrors.Add));
@@ -497,6 +497,7 @@ public sealed class FakeApiServerTests : IAsyncLifetime
         Assert.Equal([500, 500, null], creates.Select(r => r.InjectedStatus));
         Assert.All(creates, r => Assert.Equal($"/apis/batch/v1/namespaces/{Ns}/jobs", r.Path));
         Assert.Contains("\"name\":\"learner\"", creates[^1].Body);
+        Assert.Equal("application/json; charset=utf-8", creates[^1].ContentType);
         Assert.Equal(1, _server.Requests.Count("create", "configmaps"));
         Assert.Equal("application/merge-patch+json; charset=utf-8", _server.Requests.Of("patch")[0].ContentType);
     }
