@@ -64,7 +64,7 @@ public sealed class KafkaBus : IMessageBus, IDisposable
     }
 
     /// <summary>The user's settings go on top of the bus's, so a deployment can tune anything.</summary>
-    internal static void ApplySettings(ClientConfig config, IReadOnlyDictionary<string, string> settings)
+    public static void ApplySettings(ClientConfig config, IReadOnlyDictionary<string, string> settings)
     {
         foreach (var (key, value) in settings) config.Set(key, value);
     }

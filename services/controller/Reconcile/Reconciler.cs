@@ -1,0 +1,260 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Pipeline.Services.Controller.Cluster;
+using Pipeline.Services.Controller.Crd;
+
+namespace Pipeline.Services.Controller.Reconcile;
+
+/// <summary>
+/// One reconcile of one Experiment, Kubeflow-shaped: read it and what it owns, compute the status and the desired
+/// objects (pure functions), create what is missing, patch what must change (suspension, rollout parallelism, the
+/// spec ConfigMap), and write the status only when it changed. Safe to run any number of times.
+/// </summary>
+public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, IProgressSource progress, ControllerOptions options,
+    ControllerMetrics metrics, ILogger<Reconciler> log, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Reconciles <paramref name="namespace"/>/<paramref name="name"/>; returns when to look again (null: on the next event).</summary>
+    public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var key = $"{@namespace}/{name}";
+        var raw = await GetExperimentAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        if (raw is null)
+        {
+            metrics.Phase(key, null);
+            return null;
+        }
+        var experiment = ExperimentObject.Parse(raw);
+        if (experiment.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(experiment, cancellationToken).ConfigureAwait(false);
+
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var interval = TimeSpan.FromSeconds(options.ProgressIntervalSeconds);
+        if (!experiment.IsValid)
+        {
+            // Rejected before any work: nothing is created, and every problem is in the Failed condition.
+            var invalid = StatusBuilder.Build(experiment, new Observed(), now, interval);
+            await WriteStatusAsync(experiment, invalid.Status, cancellationToken).ConfigureAwait(false);
+            metrics.Phase(key, invalid.Status.Phase);
+            return null;
+        }
+
+        await SyncFinalizerAsync(experiment, cancellationToken).ConfigureAwait(false);
+        var (topicNames, kafkaError) = await EnsureTopicsAsync(experiment, cancellationToken).ConfigureAwait(false);
+        var jobs = await ListJobsAsync(experiment, cancellationToken).ConfigureAwait(false);
+        var pods = await client.CoreV1.ListNamespacedPodAsync(experiment.Namespace, labelSelector: Labels.SelectorText(experiment.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var observed = new Observed { Jobs = jobs, Pods = pods.Items.ToList(), Topics = topicNames, KafkaError = kafkaError };
+        if (jobs.GetValueOrDefault(ServiceNames.Learner) is { Status.Active: > 0 } || jobs.GetValueOrDefault(ServiceNames.Evaluator) is { Status.Active: > 0 })
+        {
+            observed = observed with
+            {
+                Learner = await progress.LearnerAsync(experiment, cancellationToken).ConfigureAwait(false),
+                Evaluations = await progress.EvaluationsAsync(experiment, cancellationToken).ConfigureAwait(false),
+            };
+        }
+
+        var decision = StatusBuilder.Build(experiment, observed, now, interval);
+        if (kafkaError is null)
+        {
+            // Jobs only once the topics exist: a service started earlier would fail on its own Admin call.
+            var apiError = await ApplyAsync(DesiredState.Build(experiment, options, decision.Suspended), jobs, cancellationToken).ConfigureAwait(false);
+            if (apiError is not null) decision = StatusBuilder.Build(experiment, observed with { ApiError = apiError }, now, interval);
+        }
+        await WriteStatusAsync(experiment, decision.Status, cancellationToken).ConfigureAwait(false);
+        metrics.Phase(key, decision.Status.Phase);
+        return kafkaError is null ? decision.RequeueAfter : interval;
+    }
+
+    private async Task<JsonNode?> GetExperimentAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await client.CustomObjects.GetNamespacedCustomObjectAsync(ExperimentResource.Group, ExperimentResource.Version, @namespace,
+                ExperimentResource.Plural, name, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.SerializeToNode(result);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<Dictionary<string, V1Job>> ListJobsAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    {
+        var list = await client.BatchV1.ListNamespacedJobAsync(experiment.Namespace, labelSelector: Labels.SelectorText(experiment.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return list.Items
+            .Where(j => j.Metadata.Labels?.ContainsKey(ExperimentResource.ComponentLabel) == true && j.Metadata.OwnerReferences?.Any(o => o.Uid == experiment.Metadata.Uid) == true)
+            .ToDictionary(j => j.Metadata.Labels[ExperimentResource.ComponentLabel], StringComparer.Ordinal);
+    }
+
+    private async Task<(IReadOnlyList<string>? Topics, string? Error)> EnsureTopicsAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    {
+        if (experiment.Status.Topics is { Count: > 0 } known) return (known, null);
+        if (!options.CreateTopics) return (null, null);
+        var kafka = experiment.Document!.Spec.Cluster.Kafka;
+        var servers = PodTemplates.BootstrapServers(kafka, options);
+        if (servers.Length == 0)
+            return (null, "no Kafka bootstrap servers: set spec.cluster.kafka.bootstrapServers or the chart's kafka.bootstrapServers");
+        try
+        {
+            return (await topics.EnsureAsync(experiment.Namespace, experiment.Name, servers, kafka, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            metrics.ReconcileErrors.WithLabels("kafka").Inc();
+            LogKafka(experiment.Name, e.Message);
+            return (null, $"{servers}: {e.Message}");
+        }
+    }
+
+    /// <summary>Creates what is missing and patches what must change; returns the first API error, if any.</summary>
+    private async Task<string?> ApplyAsync(DesiredObjects desired, Dictionary<string, V1Job> jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ns = desired.Spec.Metadata.NamespaceProperty;
+            await ApplyConfigMapAsync(desired.Spec, cancellationToken).ConfigureAwait(false);
+            if (desired.RunClaim is { } claim)
+                await CreateIfMissingAsync(() => client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(claim, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var service in desired.Services)
+                await CreateIfMissingAsync(() => client.CoreV1.CreateNamespacedServiceAsync(service, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            foreach (var job in desired.Jobs)
+            {
+                var service = job.Metadata.Labels[ExperimentResource.ComponentLabel];
+                if (!jobs.TryGetValue(service, out var existing))
+                {
+                    await CreateIfMissingAsync(() => client.BatchV1.CreateNamespacedJobAsync(job, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    continue;
+                }
+                if (JobPatch(existing, job) is { } patch)
+                    await client.BatchV1.PatchNamespacedJobAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), existing.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            return null;
+        }
+        catch (HttpOperationException e)
+        {
+            metrics.ReconcileErrors.WithLabels("api").Inc();
+            return $"the API server refused a change ({(int)e.Response.StatusCode}): {ApiMessage(e)}";
+        }
+    }
+
+    /// <summary>The merge patch that brings a Job to the desired suspension and parallelism, or null. A finished Job is left alone.</summary>
+    internal static string? JobPatch(V1Job existing, V1Job desired)
+    {
+        if (existing.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true) return null;
+        var spec = new JsonObject();
+        if ((existing.Spec.Suspend ?? false) != (desired.Spec.Suspend ?? false)) spec["suspend"] = desired.Spec.Suspend ?? false;
+        if (existing.Spec.Parallelism != desired.Spec.Parallelism) spec["parallelism"] = desired.Spec.Parallelism;
+        // An indexed Job's completions may change together with its parallelism (elastic indexed Jobs).
+        if (desired.Spec.CompletionMode == "Indexed" && existing.Spec.Completions != desired.Spec.Completions) spec["completions"] = desired.Spec.Completions;
+        return spec.Count == 0 ? null : new JsonObject { ["spec"] = spec }.ToJsonString();
+    }
+
+    private async Task ApplyConfigMapAsync(V1ConfigMap desired, CancellationToken cancellationToken)
+    {
+        var ns = desired.Metadata.NamespaceProperty;
+        try
+        {
+            var existing = await client.CoreV1.ReadNamespacedConfigMapAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing.Metadata.Annotations is { } annotations && annotations.TryGetValue(ExperimentResource.SpecHashAnnotation, out var hash)
+                && hash == desired.Metadata.Annotations[ExperimentResource.SpecHashAnnotation]) return;
+            desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            await client.CoreV1.ReplaceNamespacedConfigMapAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            await CreateIfMissingAsync(() => client.CoreV1.CreateNamespacedConfigMapAsync(desired, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CreateIfMissingAsync<T>(Func<Task<T>> create)
+    {
+        try
+        {
+            await create().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Already there (created by an earlier reconcile): nothing to do.
+        }
+    }
+
+    private async Task SyncFinalizerAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    {
+        var finalizers = experiment.Metadata.Finalizers?.ToList() ?? [];
+        var wanted = experiment.Document!.Spec.Cluster.Kafka.DeleteTopics;
+        var has = finalizers.Contains(ExperimentResource.TopicsFinalizer);
+        if (wanted == has) return;
+        if (wanted) finalizers.Add(ExperimentResource.TopicsFinalizer);
+        else finalizers.Remove(ExperimentResource.TopicsFinalizer);
+        await PatchFinalizersAsync(experiment, finalizers, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TimeSpan?> FinalizeAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    {
+        metrics.Phase($"{experiment.Namespace}/{experiment.Name}", null);
+        var finalizers = experiment.Metadata.Finalizers?.ToList() ?? [];
+        if (!finalizers.Contains(ExperimentResource.TopicsFinalizer)) return null;
+        var kafka = experiment.Document?.Spec.Cluster.Kafka;
+        if (kafka is not null && options.CreateTopics)
+        {
+            try
+            {
+                await topics.DeleteAsync(experiment.Namespace, experiment.Name, PodTemplates.BootstrapServers(kafka, options), kafka, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The finalizer stays until the topics are gone; the owned objects are already being deleted.
+                metrics.ReconcileErrors.WithLabels("kafka").Inc();
+                LogKafka(experiment.Name, e.Message);
+                return TimeSpan.FromSeconds(30);
+            }
+        }
+        finalizers.Remove(ExperimentResource.TopicsFinalizer);
+        await PatchFinalizersAsync(experiment, finalizers, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private Task PatchFinalizersAsync(ExperimentObject experiment, List<string> finalizers, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray([.. finalizers.Select(f => JsonValue.Create(f))]) } };
+        return client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            ExperimentResource.Group, ExperimentResource.Version, experiment.Namespace, ExperimentResource.Plural, experiment.Name, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Writes the status through the status subresource, only when it differs from what is stored.</summary>
+    private async Task WriteStatusAsync(ExperimentObject experiment, ExperimentStatus status, CancellationToken cancellationToken)
+    {
+        var before = JsonSerializer.Serialize(experiment.Status, ExperimentObject.StatusJson);
+        var after = JsonSerializer.Serialize(status, ExperimentObject.StatusJson);
+        if (before == after) return;
+        if (experiment.Status.Phase != status.Phase) LogPhase(experiment.Namespace, experiment.Name, experiment.Status.Phase ?? "-", status.Phase ?? "-");
+        // A merge patch replaces lists whole, so the status written is exactly `status`.
+        var patch = new JsonObject { ["status"] = JsonNode.Parse(after) }.ToJsonString();
+        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
+            ExperimentResource.Group, ExperimentResource.Version, experiment.Namespace, ExperimentResource.Plural, experiment.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ApiMessage(HttpOperationException e)
+    {
+        try
+        {
+            return JsonNode.Parse(e.Response.Content)?["message"]?.GetValue<string>() ?? e.Message;
+        }
+        catch (JsonException)
+        {
+            return e.Message;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "experiment {Namespace}/{Name}: {From} -> {To}")]
+    private partial void LogPhase(string @namespace, string name, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "experiment {Name}: Kafka: {Error}")]
+    private partial void LogKafka(string name, string error);
+}
