@@ -15,13 +15,14 @@ public static partial class SpecValidator
         var errors = new ErrorCollector();
         CheckHeader(document, errors);
         var spec = document.Spec;
-        errors.Required("spec.model.path", spec.Model.Path, "the path of an HF model folder");
+        // Ranges, required strings, patterns and list sizes are declared on the types (the CRD schema has the same).
+        SchemaChecks.Check(spec, "spec", errors);
         CheckData(spec.Data, errors);
         CheckRollout(spec.Rollout, errors);
         CheckShaping(spec.Reward.Shaping, spec.Rollout, errors);
         CheckOptimizer(spec.Optimizer, spec.Rollout, errors);
         CheckEvaluation(spec.Evaluation, errors);
-        errors.AtLeast("spec.seed", spec.Seed, 0);
+        ClusterChecks.Check(spec.Cluster, errors);
         return errors.Errors;
     }
 
@@ -41,7 +42,6 @@ public static partial class SpecValidator
     private static void CheckData(DataSpec data, ErrorCollector errors)
     {
         CheckSource("spec.data.train", data.Train.Source, data.Train.Difficulty, data.Train.Fields, errors);
-        errors.AtLeast("spec.data.train.size", data.Train.Size, 1);
         if (data.Train.PromptTemplate is { } template && !template.Contains("{problem}", StringComparison.Ordinal))
             errors.Add("spec.data.train.promptTemplate", "must contain the placeholder {problem}");
         if (data.Filter?.PassRate is { } passRate) CheckPassRate(passRate, errors);
@@ -51,11 +51,8 @@ public static partial class SpecValidator
         {
             var set = data.Eval[i];
             var path = $"spec.data.eval[{i}]";
-            if (string.IsNullOrEmpty(set.Name)) errors.Add($"{path}.name", "required; expected a name such as 'arith-test'");
-            else if (!EvalSetName().IsMatch(set.Name)) errors.Add($"{path}.name", $"'{set.Name}' may contain only letters, digits, '-', '_' and '.'");
-            else if (!names.Add(set.Name)) errors.Add($"{path}.name", $"duplicate evaluation set name '{set.Name}'");
+            if (!string.IsNullOrEmpty(set.Name) && !names.Add(set.Name)) errors.Add($"{path}.name", $"duplicate evaluation set name '{set.Name}'");
             CheckSource(path, set.Source, set.Difficulty, set.Fields, errors);
-            errors.AtLeast($"{path}.size", set.Size, 1);
         }
     }
 
@@ -72,10 +69,6 @@ public static partial class SpecValidator
     private static void CheckPassRate(PassRateFilterSpec passRate, ErrorCollector errors)
     {
         const string path = "spec.data.filter.passRate";
-        errors.AtLeast($"{path}.samples", passRate.Samples, 1);
-        errors.InRange($"{path}.above", passRate.Above, 0, 1);
-        errors.InRange($"{path}.atMost", passRate.AtMost, 0, 1);
-        errors.AtLeast($"{path}.maxTokens", passRate.MaxTokens, 1);
         if (passRate.Above is null && passRate.AtMost is null)
             errors.Add(path, "set 'above' (keep easy prompts, paper: 0.5), 'atMost' (keep hard prompts), or both");
         if (passRate is { Above: { } above, AtMost: { } atMost } && above >= atMost)
@@ -84,13 +77,6 @@ public static partial class SpecValidator
 
     private static void CheckRollout(RolloutSpec rollout, ErrorCollector errors)
     {
-        errors.AtLeast("spec.rollout.groupSize", rollout.GroupSize, 2);
-        errors.AtLeast("spec.rollout.maxTokens", rollout.MaxTokens, 1);
-        if (rollout.Temperature <= 0)
-            errors.Add("spec.rollout.temperature", $"must be > 0 (greedy groups have no variance to learn from), got {ErrorCollector.Format(rollout.Temperature)}");
-        errors.InRange("spec.rollout.topP", rollout.TopP, 0, 1, lowOpen: true);
-        errors.AtLeast("spec.rollout.topK", rollout.TopK, 0);
-        errors.AtLeast("spec.rollout.replicas", rollout.Replicas, 1);
         for (var i = 0; i < rollout.Stop.Count; i++)
         {
             if (rollout.Stop[i].Length == 0) errors.Add($"spec.rollout.stop[{i}]", "must not be an empty string");
@@ -107,45 +93,22 @@ public static partial class SpecValidator
     private static void CheckOptimizer(OptimizerSpec o, RolloutSpec rollout, ErrorCollector errors)
     {
         const string p = "spec.optimizer";
-        errors.InRange($"{p}.learningRate", o.LearningRate, 0, 1, lowOpen: true);
-        errors.AtLeast($"{p}.warmupSteps", o.WarmupSteps, 0);
-        errors.AtLeast($"{p}.weightDecay", o.WeightDecay, 0);
-        errors.InRange($"{p}.clip.low", o.Clip.Low, 0, 1, lowOpen: true);
-        errors.Positive($"{p}.clip.high", o.Clip.High);
-        errors.AtLeast($"{p}.kl.coef", o.Kl.Coef, 0);
-        errors.Positive($"{p}.advantage.epsilon", o.Advantage.Epsilon);
-        errors.AtLeast($"{p}.promptsPerStep", o.PromptsPerStep, 1);
-        errors.AtLeast($"{p}.steps", o.Steps, 0);
-        errors.AtLeast($"{p}.ppoEpochs", o.PpoEpochs, 1);
-        errors.AtLeast($"{p}.miniBatches", o.MiniBatches, 1);
         if (o.MiniBatches > o.PromptsPerStep && o.PromptsPerStep >= 1)
             errors.Add($"{p}.miniBatches", $"must be ≤ promptsPerStep ({o.PromptsPerStep}): each mini-batch needs at least one group, got {o.MiniBatches}");
         if (o.MicroBatchTokens < rollout.MaxTokens)
             errors.Add($"{p}.microBatchTokens", $"must be ≥ rollout.maxTokens ({rollout.MaxTokens}) so one response fits, got {o.MicroBatchTokens}");
-        errors.AtLeast($"{p}.maxGradNorm", o.MaxGradNorm, 0);
-        errors.AtLeast($"{p}.maxStaleness", o.MaxStaleness, 0);
-        errors.AtLeast($"{p}.checkpointEvery", o.CheckpointEvery, 1);
     }
 
     private static void CheckEvaluation(EvaluationSpec e, ErrorCollector errors)
     {
         const string p = "spec.evaluation";
-        errors.AtLeast($"{p}.every", e.Every, 0);
-        errors.AtLeast($"{p}.samples", e.Samples, 1);
-        if (e.Budgets.Count == 0) errors.Add($"{p}.budgets", "must list at least one token budget");
-        for (var i = 0; i < e.Budgets.Count; i++)
+        for (var i = 1; i < e.Budgets.Count; i++)
         {
-            errors.AtLeast($"{p}.budgets[{i}]", e.Budgets[i], 1);
-            if (i > 0 && e.Budgets[i] <= e.Budgets[i - 1])
+            if (e.Budgets[i] <= e.Budgets[i - 1])
                 errors.Add($"{p}.budgets[{i}]", $"budgets must be strictly increasing; {e.Budgets[i]} follows {e.Budgets[i - 1]}");
         }
-        if (e.Temperature is { } t) errors.AtLeast($"{p}.temperature", t, 0);
-        errors.InRange($"{p}.topP", e.TopP, 0, 1, lowOpen: true);
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
-    private static partial Regex EvalSetName();
 }
