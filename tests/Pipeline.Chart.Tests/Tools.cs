@@ -27,11 +27,13 @@ internal static class Tools
 
     public static string CrdPath => RepoPaths.InRepo("charts/pipeline/crds/experiments.pipeline.efficient-reasoning.dev.yaml");
 
-    public static ToolResult HelmRender(params string[] arguments)
+    public static ToolResult HelmRender(params string[] arguments) => HelmRenderChart(Chart, arguments);
+
+    public static ToolResult HelmRenderChart(string chart, params string[] arguments)
     {
         var binary = RepoPaths.InRepo("tests/tools/bin/helm-render");
         if (!File.Exists(binary)) throw new Xunit.Sdk.XunitException($"{binary} is missing: {HowToInstall}");
-        return Run(binary, [Chart, .. arguments]);
+        return Run(binary, [chart, .. arguments]);
     }
 
     /// <summary>Validates files (or, with <paramref name="stdin"/>, the text given as "-").</summary>

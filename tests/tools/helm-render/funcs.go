@@ -82,22 +82,22 @@ func required(warn string, val interface{}) (interface{}, error) {
 	return val, nil
 }
 
-// toYAML mirrors Helm's toYaml (sigs.k8s.io/yaml): the value goes through JSON first — json tags, sorted keys,
-// numbers as JSON writes them — and comes out as block YAML with a two-space indent and no trailing newline.
+// mustToYAML mirrors Helm's toYaml (sigs.k8s.io/yaml): the value goes through JSON first — json tags, sorted
+// keys, numbers as JSON writes them — then out as block YAML (two-space indent, no trailing newline). Strings that
+// YAML 1.1 would read as another type ("yes", "on", "1e3") come out quoted, as go-yaml does.
 func mustToYAML(v interface{}) (string, error) {
 	js, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(js, &node); err != nil {
+	var generic interface{}
+	if err := yaml.Unmarshal(js, &generic); err != nil {
 		return "", err
 	}
-	blockStyle(&node)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
+	if err := enc.Encode(generic); err != nil {
 		return "", err
 	}
 	return strings.TrimSuffix(buf.String(), "\n"), nil
@@ -109,15 +109,6 @@ func toYAML(v interface{}) string {
 		return "" // Helm's toYaml swallows errors too
 	}
 	return s
-}
-
-// blockStyle drops the flow and quoting styles the JSON text gave the nodes; the encoder then quotes only the
-// strings that would otherwise read back as another type.
-func blockStyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		blockStyle(c)
-	}
 }
 
 func fromYAML(s string) map[string]interface{} {

@@ -119,7 +119,8 @@ func split(rendered map[string]string) ([]manifest, error) {
 		}
 		for _, doc := range docSeparator.Split(text, -1) {
 			doc = strings.TrimSpace(doc)
-			if doc == "" {
+			// Helm drops blank documents; a lone "---" left by consecutive separators is one too.
+			if strings.TrimSpace(strings.ReplaceAll(doc, "---", "")) == "" {
 				continue
 			}
 			var head struct {
