@@ -109,6 +109,7 @@ public sealed class DataSpec
 public sealed class DataSourceSpec
 {
     [Description("Where prompts come from: 'synthetic:arith' (optionally '?split=test'), or a .jsonl or .parquet path. Required.")]
+    [RequiredField("'synthetic:arith' or a .jsonl/.parquet path")]
     public string Source { get; set; } = "";
 
     [Description("Difficulty preset of a synthetic source: easy, medium, hard or mixed. Default easy. Not allowed for files.")]
@@ -169,6 +170,7 @@ public sealed class EvalSetSpec
     public string Name { get; set; } = "";
 
     [Description("Source, as data.train.source. Required.")]
+    [RequiredField("'synthetic:arith' or a .jsonl/.parquet path")]
     public string Source { get; set; } = "";
 
     [Description("Use the first N problems. Default: all.")]
@@ -360,7 +362,7 @@ public sealed class AdvantageSpec
     public bool MaskedInGroupStats { get; set; } = true;
 }
 
-[CelRule("self.budgets.isSorted()", "budgets must be strictly increasing", FieldPath = ".budgets")]
+[CelRule("self.budgets.isSorted() && self.budgets.all(b, self.budgets.exists_one(c, c == b))", "budgets must be strictly increasing", FieldPath = ".budgets")]
 public sealed class EvaluationSpec
 {
     [Description("Evaluate every N training steps (also at step 0 and at the end); 0 evaluates only at start and end. Default 20.")]

@@ -57,6 +57,9 @@ public static class SpecReference
         return text.ToString();
     }
 
+    /// <summary>A property's name in the spec: camelCase (<c>GroupSize</c> → <c>groupSize</c>).</summary>
+    public static string FieldName(PropertyInfo property) => YamlSpecBinder.CamelCase(property.Name);
+
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static IEnumerable<SpecField> Walk(Type type, string prefix)

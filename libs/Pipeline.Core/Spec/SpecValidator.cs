@@ -59,7 +59,8 @@ public static partial class SpecValidator
     private static void CheckSource(string path, string source, Difficulty? difficulty, FieldsSpec fields, ErrorCollector errors)
     {
         var parsed = DataSource.TryParse(source, out var error);
-        if (error is not null) errors.Add($"{path}.source", error);
+        // An empty source is reported by its [RequiredField].
+        if (error is not null && !string.IsNullOrWhiteSpace(source)) errors.Add($"{path}.source", error);
         if (parsed is FileSource && difficulty is not null)
             errors.Add($"{path}.difficulty", "applies only to synthetic sources; a file's difficulty is set by filtering (spec.data.filter)");
         if (parsed is SyntheticSource && (fields.Problem is not null || fields.Answer is not null))
