@@ -6,7 +6,10 @@
 #               tests/tools/bin/. A promtool already on PATH is used instead.
 #   node/npm  - run tests/tools/grpc-client/reflect.js, the external gRPC client (Debian nodejs + npm if absent).
 #   npm ci    - that client's packages, from its committed package-lock.json, when node_modules is missing or older
-#               than the lockfile.
+#               than the lockfile; the same for tests/tools/k8s-validate (the chart tests' manifest validator).
+#   helm-render - tests/tools/bin/helm-render, the chart tests' offline `helm template`, built from
+#               tests/tools/helm-render/*.go when missing or older than its sources, in GOPATH mode from Debian's
+#               golang-go, golang-github-masterminds-sprig-dev and golang-gopkg-yaml.v3-dev (installed if absent).
 # What cannot be installed (no root for apt, no registry) is reported with the command that would install it, and
 # the script exits 1; the tests that need it then fail saying the same, rather than being skipped.
 set -uo pipefail
@@ -14,6 +17,10 @@ cd "$(dirname "$0")/.."
 
 PROMTOOL_DIR=tests/tools/bin
 CLIENT_DIR=tests/tools/grpc-client
+VALIDATOR_DIR=tests/tools/k8s-validate
+RENDER_SRC=tests/tools/helm-render
+RENDER_BIN=tests/tools/bin/helm-render
+GOPATH_DEBIAN=/usr/share/gocode
 missing=0
 
 say() { echo "test-deps: $*"; }
@@ -73,14 +80,52 @@ else
   missing=1
 fi
 
-if [ -f "$CLIENT_DIR/node_modules/.package-lock.json" ] && ! [ "$CLIENT_DIR/package-lock.json" -nt "$CLIENT_DIR/node_modules/.package-lock.json" ]; then
-  say "grpc-client: $CLIENT_DIR/node_modules up to date"
-elif command -v npm >/dev/null; then
-  say "grpc-client: npm ci in $CLIENT_DIR"
-  # No install scripts: the client needs none (protobufjs' postinstall only checks its own CLI's versions).
-  (cd "$CLIENT_DIR" && npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error) || missing=1
+# npm ci in a package folder when its node_modules is missing or older than its lockfile.
+npm_ci() {
+  local dir=$1 name
+  name=$(basename "$dir")
+  if [ -f "$dir/node_modules/.package-lock.json" ] && ! [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "$name: $dir/node_modules up to date"
+  elif command -v npm >/dev/null; then
+    say "$name: npm ci in $dir"
+    # No install scripts: neither package needs one (protobufjs' postinstall only checks its own CLI's versions).
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error) || return 1
+  else
+    return 1
+  fi
+}
+npm_ci "$CLIENT_DIR" || missing=1
+npm_ci "$VALIDATOR_DIR" || missing=1
+
+# helm-render: Go in GOPATH mode, only Debian's packaged sources (no module download).
+go_ready() {
+  command -v go >/dev/null && [ -d "$GOPATH_DEBIAN/src/github.com/Masterminds/sprig" ] && [ -d "$GOPATH_DEBIAN/src/gopkg.in/yaml.v3" ]
+}
+render_stale() {
+  [ -x "$RENDER_BIN" ] || return 0
+  [ -n "$(find "$RENDER_SRC" -name '*.go' -newer "$RENDER_BIN")" ]
+}
+if ! render_stale; then
+  say "helm-render: $RENDER_BIN up to date"
 else
-  missing=1
+  if ! go_ready; then
+    if is_root && apt_ready_for golang-github-masterminds-sprig-dev; then
+      say "installing Go and the renderer's libraries (Debian golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev >/dev/null || missing=1
+    else
+      say "helm-render needs Go and apt needs root: sudo apt-get install --no-install-recommends golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev"
+    fi
+  fi
+  if go_ready; then
+    say "helm-render: building $RENDER_BIN"
+    mkdir -p "$(dirname "$RENDER_BIN")"
+    # A build cache is needed even in GOPATH mode; without a HOME, keep it beside the binary.
+    [ -n "${HOME:-}" ] || export GOCACHE="$PWD/tests/tools/bin/.gocache"
+    GO111MODULE=off GOPATH="$GOPATH_DEBIAN" go build -o "$RENDER_BIN" "./$RENDER_SRC" || missing=1
+  else
+    missing=1
+  fi
 fi
 
 if [ "$missing" != 0 ]; then

@@ -1,0 +1,1 @@
+{{- define "fixture.greeting" -}}hi {{ .Release.Name }}{{- end -}}
