@@ -1,15 +1,103 @@
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Hosting;
+using Pipeline.Services.Controller.Cluster;
+using Pipeline.Services.Controller.Reconcile;
 
 namespace Pipeline.Services.Controller;
 
-/// <summary>The controller's process: options, the Kubernetes client, leader election, the reconcile loop, /metrics.</summary>
-public static class ControllerHost
+/// <summary>The controller's process: options, the Kubernetes client, leader election, the control loop, /metrics and health.</summary>
+public static partial class ControllerHost
 {
     public static readonly ServicePorts DefaultPorts = new(5064, 8080);
 
-    public static async Task<RunningServiceHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <param name="topics">Replaces the Kafka Admin client (tests).</param>
+    public static async Task<RunningServiceHost> StartAsync(string[] args, ITopicAdmin? topics = null, CancellationToken cancellationToken = default)
     {
         var builder = ServiceHost.CreateBuilder(args, DefaultPorts);
-        return await builder.StartAsync(_ => { }, cancellationToken).ConfigureAwait(false);
+        var configuration = builder.Web.Configuration;
+        var options = OptionsBinding.Bind<ControllerOptions>(configuration, ControllerOptions.Section, o => o.Validate());
+        // The admin client's own settings (security for the Admin API), as the services take theirs.
+        var kafkaSettings = OptionsBinding.Bind<KafkaOptions>(configuration, KafkaOptions.Section).Settings;
+        var client = new Kubernetes(ClientConfiguration(options));
+
+        builder.Web.Services.AddSingleton(options);
+        builder.Web.Services.AddSingleton<IKubernetes>(client);
+        builder.Web.Services.AddSingleton(topics ?? new KafkaTopicAdmin(kafkaSettings));
+        builder.Web.Services.AddSingleton<IProgressSource>(_ => new GrpcProgressSource(options.ProgressAddress));
+        builder.Web.Services.AddSingleton<ControllerMetrics>();
+        builder.Web.Services.AddSingleton<Reconciler>();
+        builder.Web.Services.AddSingleton<ExperimentController>();
+        builder.AddWorker("controller", (services, stopping) => RunAsync(services, options, stopping));
+        return await builder.StartAsync(app =>
+        {
+            // Kubernetes probes: alive once listening; ready once started (a follower is ready too: it is waiting for the lease).
+            app.MapGet("/healthz", () => "ok");
+            app.MapGet("/readyz", () => "ok");
+            app.Services.GetRequiredService<ControllerMetrics>();
+        }, cancellationToken).ConfigureAwait(false);
     }
+
+    private static KubernetesClientConfiguration ClientConfiguration(ControllerOptions options)
+    {
+        if (options.ApiServer is { Length: > 0 } url) return new KubernetesClientConfiguration { Host = url };
+        try
+        {
+            return KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or FileNotFoundException)
+        {
+            throw new StartupException($"controller: no Kubernetes API server: not in a cluster and no kubeconfig ({e.Message}); set --Controller:ApiServer=URL", e);
+        }
+    }
+
+    /// <summary>Without leader election the loop runs at once; with it, only while this replica holds the lease.
+    /// Losing the lease ends the process (exit 0), so the Deployment restarts it as a follower, as controller-runtime does.</summary>
+    private static async Task RunAsync(IServiceProvider services, ControllerOptions options, CancellationToken stopping)
+    {
+        var controller = services.GetRequiredService<ExperimentController>();
+        var metrics = services.GetRequiredService<ControllerMetrics>();
+        if (!options.LeaderElection.Enabled)
+        {
+            metrics.Leader.Set(1);
+            await controller.RunAsync(stopping).ConfigureAwait(false);
+            return;
+        }
+        var election = options.LeaderElection;
+        var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid():N}"[..40];
+        var lease = new LeaseLock(services.GetRequiredService<IKubernetes>(), election.LeaseNamespace!, election.LeaseName, identity);
+        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
+        {
+            LeaseDuration = TimeSpan.FromSeconds(election.LeaseDurationSeconds),
+            RenewDeadline = TimeSpan.FromSeconds(election.RenewDeadlineSeconds),
+            RetryPeriod = TimeSpan.FromSeconds(election.RetryPeriodSeconds),
+        });
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Controller.LeaderElection");
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Task run = Task.CompletedTask;
+        elector.OnStartedLeading += () =>
+        {
+            metrics.Leader.Set(1);
+            LogLeading(log, identity, election.LeaseNamespace!, election.LeaseName);
+            run = controller.RunAsync(leading.Token);
+        };
+        elector.OnStoppedLeading += () =>
+        {
+            metrics.Leader.Set(0);
+            leading.Cancel();
+        };
+        metrics.Leader.Set(0);
+        await elector.RunUntilLeadershipLostAsync(stopping).ConfigureAwait(false);
+        await leading.CancelAsync().ConfigureAwait(false);
+        await run.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads (lease {Namespace}/{Lease})")]
+    private static partial void LogLeading(ILogger log, string identity, string @namespace, string lease);
 }
