@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using k8s;
+using Pipeline.Controller.Tests.FakeApi;
+using Pipeline.Hosting;
+using Pipeline.Services.Controller;
+
+namespace Pipeline.Controller.Tests.Harness;
+
+/// <summary>The whole controller (its real host, options, watch loop and HTTP) against the fake API server, with the
+/// learner and evaluator faked over gRPC and the Kafka Admin API recorded.</summary>
+public sealed class ControllerFixture : IAsyncDisposable
+{
+    public const string Ns = "ml";
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    public required FakeApiServer Api { get; init; }
+    public required Kubernetes Client { get; init; }
+    public required FakeServices Services { get; init; }
+    public required RecordingTopicAdmin Topics { get; init; }
+    public List<RunningServiceHost> Controllers { get; } = [];
+
+    public static async Task<ControllerFixture> StartAsync(params string[] extra)
+    {
+        var api = await FakeApiServer.StartAsync();
+        var services = await FakeServices.StartAsync();
+        var fixture = new ControllerFixture { Api = api, Client = api.CreateClient(), Services = services, Topics = new RecordingTopicAdmin() };
+        await fixture.StartControllerAsync(extra);
+        return fixture;
+    }
+
+    public async Task<RunningServiceHost> StartControllerAsync(params string[] extra)
+    {
+        string[] args =
+        [
+            $"--Controller:ApiServer={Api.Url}", $"--Controller:ProgressAddress={Services.Address}", "--Controller:ProgressIntervalSeconds=1",
+            "--Controller:Kafka:BootstrapServers=kafka.kafka:9092", "--Service:GrpcPort=0", "--Service:MetricsPort=0",
+            "--Logging:LogLevel:Default=Warning", .. extra,
+        ];
+        var host = await ControllerHost.StartAsync(args, Topics);
+        Controllers.Add(host);
+        return host;
+    }
+
+    /// <summary>An Experiment as kubectl would apply it (the spec of a small CPU run).</summary>
+    public static JsonObject Experiment(string name, Action<JsonObject>? change = null)
+    {
+        var spec = new JsonObject
+        {
+            ["model"] = new JsonObject { ["path"] = "/opt/pipeline/models/tiny-reasoner" },
+            ["data"] = new JsonObject
+            {
+                ["train"] = new JsonObject { ["source"] = "synthetic:arith" },
+                ["eval"] = new JsonArray(new JsonObject { ["name"] = "arith-test", ["source"] = "synthetic:arith?split=test", ["size"] = 50 }),
+            },
+            ["rollout"] = new JsonObject { ["groupSize"] = 4, ["maxTokens"] = 64, ["replicas"] = 2 },
+            ["optimizer"] = new JsonObject { ["steps"] = 10, ["promptsPerStep"] = 4 },
+            ["evaluation"] = new JsonObject { ["every"] = 5, ["budgets"] = new JsonArray(16, 64) },
+        };
+        change?.Invoke(spec);
+        return new JsonObject
+        {
+            ["apiVersion"] = "pipeline.efficient-reasoning.dev/v1alpha1",
+            ["kind"] = "Experiment",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Ns },
+            ["spec"] = spec,
+        };
+    }
+
+    public Task CreateAsync(JsonObject experiment) =>
+        Client.CustomObjects.CreateNamespacedCustomObjectAsync(experiment, "pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments");
+
+    public Task PatchSpecAsync(string name, JsonObject specPatch) =>
+        Client.CustomObjects.PatchNamespacedCustomObjectAsync(new k8s.Models.V1Patch(new JsonObject { ["spec"] = specPatch }.ToJsonString(), k8s.Models.V1Patch.PatchType.MergePatch),
+            "pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", name);
+
+    public JsonObject? Experiment(string name) => Api.Store.Get("experiments", Ns, name);
+
+    public JsonObject? Status(string name) => Experiment(name)?["status"] as JsonObject;
+
+    public string? Phase(string name) => Status(name)?["phase"]?.GetValue<string>();
+
+    public JsonObject? Condition(string name, string type) =>
+        (Status(name)?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
+
+    public JsonObject? Job(string name, string service) => Api.Store.Get("jobs", Ns, $"{name}-{service}");
+
+    public bool Suspended(string name, string service) => Job(name, service)?["spec"]?["suspend"]?.GetValue<bool>() == true;
+
+    /// <summary>Plays the Job controller and the kubelet: the Job's pod runs and is ready.</summary>
+    public void Run(string name, string service) =>
+        Api.Store.Modify("jobs", Ns, $"{name}-{service}", job => job["status"] = new JsonObject { ["active"] = 1, ["ready"] = 1 });
+
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {Patience.TotalSeconds} s for: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var controller in Controllers) await controller.DisposeAsync();
+        Client.Dispose();
+        await Services.DisposeAsync();
+        await Api.DisposeAsync();
+    }
+}
