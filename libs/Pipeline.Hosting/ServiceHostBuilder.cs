@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Prometheus;
@@ -29,7 +30,14 @@ public sealed class ServiceHostBuilder(WebApplicationBuilder web, BoundEndpoints
         // /metrics only on the metrics port, decided per connection because port 0 is known only after binding.
         app.MapWhen(
             context => context.Connection.LocalPort == endpoints.MetricsPort,
-            metrics => metrics.UseMetricServer("/metrics", registry));
+            metrics =>
+            {
+                metrics.UseMetricServer("/metrics", registry);
+                // HTTP probes beside /metrics for Kubernetes (the gRPC port answers grpc.health.v1 as well):
+                // alive and ready once the host has started.
+                metrics.Map("/healthz", probe => probe.Run(context => context.Response.WriteAsync("ok")));
+                metrics.Map("/readyz", probe => probe.Run(context => context.Response.WriteAsync("ok")));
+            });
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         map(app);

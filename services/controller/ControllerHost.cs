@@ -35,9 +35,7 @@ public static partial class ControllerHost
         builder.AddWorker("controller", (services, stopping) => RunAsync(services, options, stopping));
         return await builder.StartAsync(app =>
         {
-            // Kubernetes probes: alive once listening; ready once started (a follower is ready too: it is waiting for the lease).
-            app.MapGet("/healthz", () => "ok");
-            app.MapGet("/readyz", () => "ok");
+            // /healthz and /readyz come with the host (a follower is ready too: it is waiting for the lease).
             app.Services.GetRequiredService<ControllerMetrics>();
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -70,7 +68,8 @@ public static partial class ControllerHost
             return;
         }
         var election = options.LeaderElection;
-        var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid():N}"[..40];
+        // The pod's name (the chart passes POD_NAME); otherwise unique per process, so two replicas never share one.
+        var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid():N}";
         var lease = new LeaseLock(services.GetRequiredService<IKubernetes>(), election.LeaseNamespace!, election.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {

@@ -34,7 +34,7 @@ public sealed class ControllerFixture : IAsyncDisposable
         [
             $"--Controller:ApiServer={Api.Url}", $"--Controller:ProgressAddress={Services.Address}", "--Controller:ProgressIntervalSeconds=1",
             "--Controller:Kafka:BootstrapServers=kafka.kafka:9092", "--Service:GrpcPort=0", "--Service:MetricsPort=0",
-            "--Logging:LogLevel:Default=Warning", .. extra,
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Pipeline=Information", .. extra,
         ];
         var host = await ControllerHost.StartAsync(args, Topics);
         Controllers.Add(host);
