@@ -12,12 +12,12 @@ FILTER ?=
 # Where `make run` writes; a fresh folder each time so a second run never collides with the first.
 RUN_DIR ?= runs/quickstart-$(shell date +%Y%m%d-%H%M%S)
 
-.PHONY: help build run run-distributed test test-deps test-fast bench validate-examples clean images
+.PHONY: help build run run-distributed test test-deps test-fast bench validate-examples crd clean images
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-SERVICES := rollout reward learner evaluator
+SERVICES := rollout reward learner evaluator controller
 
 build: ## Build everything; leaves the CLI as ./bin/pipeline and the four services beside it (bin/pipeline-<service>)
 	dotnet build Pipeline.sln -c $(CONFIG)
@@ -46,6 +46,10 @@ test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)
 bench: ## Measure matmul, model throughput and evaluation cost; writes bench/results/*.json and BENCHMARKS.md
 	dotnet build bench/Pipeline.Bench -c $(CONFIG)
 	dotnet run --project bench/Pipeline.Bench -c $(CONFIG) --no-build -- --root $(CURDIR)
+
+crd: ## Regenerate the Experiment CRD (charts/pipeline/crds) from the C# spec and status types
+	dotnet build services/controller -c $(CONFIG) >/dev/null
+	services/controller/bin/$(CONFIG)/net10.0/linux-x64/pipeline-controller crd > charts/pipeline/crds/experiments.pipeline.efficient-reasoning.dev.yaml
 
 validate-examples: build ## Validate every example experiment
 	@for f in examples/*.yaml; do printf '%s: ' "$$f"; ./bin/pipeline validate "$$f" || exit 1; done
