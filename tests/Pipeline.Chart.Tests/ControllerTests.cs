@@ -43,6 +43,7 @@ public class ControllerTests
                 "--Controller:Images:Registry=ghcr.io/efficient-reasoning",
                 "--Controller:Images:Tag=0.1.0",
                 "--Controller:Images:Variant=cpu",
+                "--Service:BindAddress=0.0.0.0",
                 "--Service:MetricsPort=8080",
                 "--Service:LogFormat=json",
             ],
@@ -54,9 +55,10 @@ public class ControllerTests
         Assert.Equal("8080", Yaml.At(port, "containerPort"));
         Assert.Equal("/healthz", Yaml.At(container, "livenessProbe", "httpGet", "path"));
         Assert.Equal("/readyz", Yaml.At(container, "readinessProbe", "httpGet", "path"));
-        var env = Assert.Single(Yaml.List(Yaml.At(container, "env")));
-        Assert.Equal("POD_NAMESPACE", Yaml.At(env, "name"));
-        Assert.Equal("metadata.namespace", Yaml.At(env, "valueFrom", "fieldRef", "fieldPath"));
+        var env = Yaml.List(Yaml.At(container, "env")).ToList();
+        Assert.Equal(["POD_NAME", "POD_NAMESPACE"], env.Select(e => Yaml.At(e, "name")));
+        Assert.Equal("metadata.name", Yaml.At(env[0], "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("metadata.namespace", Yaml.At(env[1], "valueFrom", "fieldRef", "fieldPath"));
         var mount = Assert.Single(Yaml.List(Yaml.At(container, "volumeMounts")));
         Assert.Equal("/tmp", Yaml.At(mount, "mountPath"));
         var volume = Assert.Single(Yaml.List(rendered.Controller.Get("spec", "template", "spec", "volumes")));
