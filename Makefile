@@ -37,7 +37,7 @@ test: ## Run every test suite (installs the service checks' tools first, see tes
 	@dotnet test Pipeline.sln -c $(CONFIG) --no-build --logger trx --results-directory $(RESULTS) \
 		$(if $(FILTER),--filter "$(FILTER)") ; status=$$? ; scripts/test-summary.sh $(RESULTS) ; exit $$status
 
-test-deps: ## Install, only if missing, what the service checks need: promtool (Debian prometheus), Node and the gRPC client's npm packages
+test-deps: ## Install, only if missing, what the checks need: promtool, Node with the gRPC client and k8s-validate npm packages, the Go helm-render tool
 	@scripts/test-deps.sh
 
 test-fast: ## Run the tests without the slow end-to-end ones (Category=Slow)

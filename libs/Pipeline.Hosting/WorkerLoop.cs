@@ -12,10 +12,16 @@ internal sealed partial class WorkerLoop(string name, IServiceProvider services,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Let the host finish starting (ports bound, ready file written) before the first message is taken.
-        await Task.Yield();
         try
         {
+            // Let the host finish starting (ports bound) before the loop runs: a loop that ends at once (a restarted
+            // evaluator whose work is done) would otherwise stop the host while Kestrel is still binding.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+            {
+                await started.Task.ConfigureAwait(false);
+            }
             await loop(services, stoppingToken).ConfigureAwait(false);
             if (!stoppingToken.IsCancellationRequested)
             {

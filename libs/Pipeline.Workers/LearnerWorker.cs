@@ -161,8 +161,14 @@ public sealed class LearnerWorker : IDisposable
         var watch = Stopwatch.StartNew();
         Policy = _policies.Publish(_policy, _options.Experiment, Step, Step);
         PublishSeconds = watch.Elapsed.TotalSeconds;
+        // Before the announcement goes out: a consumer that reads it at once may ask this process for the version
+        // (Learner.GetPolicy), which must already know it.
+        Announcing?.Invoke(Policy);
         await _policyUpdates.ProduceAsync(_options.Experiment, Policy, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Told each new policy version after it is stored and before it is announced on the policy topic.</summary>
+    public Action<PolicyVersion>? Announcing { get; init; }
 
     /// <summary>The last policy announcement (null before <see cref="StartAsync"/>).</summary>
     public PolicyVersion? Policy { get; private set; }

@@ -38,7 +38,10 @@ internal sealed partial class LearnerLoop(RunSetup setup, IMessageBus bus, IPoli
             () => new BudgetEvaluator(setup.Model.Model, prompting, setup.Model.EosTokenIds, VerifierRegistry.Create(spec.Reward.Verifier)),
             new LoggingObserver(log));
         using var learner = new LearnerWorker(bus, policies, setup.Model.Model, trainer, new PromptOrder(prompts, spec.Seed, state.Cursor),
-            prompting, plan.Learner(), state);
+            prompting, plan.Learner(), state)
+        {
+            Announcing = progress.Announce,
+        };
         metrics.ConsumerLag.Source = () => learner.Lag;
         await learner.StartAsync(stopping).ConfigureAwait(false);
         progress.Update(learner.Step, learner.Policy, learner.PendingGroups);

@@ -15,6 +15,14 @@ public sealed class LearnerProgress(string experiment, int totalSteps)
         lock (_gate) return _announced.GetValueOrDefault(version)?.Clone();
     }
 
+    /// <summary>Records a version before it is announced on the policy topic, so GetPolicy can serve it the moment
+    /// a consumer reads the announcement.</summary>
+    public void Announce(PolicyVersion policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        lock (_gate) _announced[policy.Version] = policy.Clone();
+    }
+
     public LearnerStatus Snapshot()
     {
         lock (_gate) return _status.Clone();

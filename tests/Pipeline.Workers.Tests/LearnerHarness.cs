@@ -39,7 +39,7 @@ internal sealed class LearnerHarness : IDisposable
     private readonly Qwen3ForCausalLM _policy = TinyQwen3.Create(1);
 
     public LearnerHarness(int steps, int promptsPerStep, int maxStaleness, bool dynamicSampling, LearnerState? resume = null,
-        InMemoryBus? bus = null)
+        InMemoryBus? bus = null, Action<PolicyVersion>? announcing = null)
     {
         Bus = bus ?? new InMemoryBus();
         var problems = ArithTask.Problems("train", Difficulty.Easy, 200).Select(p => p.ToProblem()).ToList();
@@ -47,7 +47,7 @@ internal sealed class LearnerHarness : IDisposable
         var prompting = new Prompting(QwenTokenizer.FromFolder(TokenizerFolder), PromptTemplate.Math);
         var options = new LearnerWorkerOptions("test", steps, promptsPerStep, GroupSize: 4, maxStaleness, dynamicSampling,
             new SamplingParams { Temperature = 1, TopP = 1, MaxTokens = 16 }, Seed: 3);
-        Learner = new LearnerWorker(Bus, _store, _policy, Trainer, Order, prompting, options, resume);
+        Learner = new LearnerWorker(Bus, _store, _policy, Trainer, Order, prompting, options, resume) { Announcing = announcing };
         _requests = Bus.Consumer(Topics.Prompts, "scripted-rollout");
         _versions = Bus.Consumer(Topics.Policy, "scripted-rollout");
         _scored = Bus.Producer(Topics.Scored);

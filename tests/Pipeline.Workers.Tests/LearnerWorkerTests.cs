@@ -17,6 +17,27 @@ public class LearnerWorkerTests
         Assert.Equal(15, harness.Requests.Count);
     }
 
+    /// <summary>A consumer may ask the learner for a version (Learner.GetPolicy) the moment it reads the announcement,
+    /// so the learner must know the version before it is on the topic (a distributed run once deadlocked on this).</summary>
+    [Fact]
+    public async Task EveryVersion_IsKnownToTheLearner_BeforeItIsAnnouncedOnTheTopic()
+    {
+        Pipeline.Bus.IConsumer<Pipeline.Contracts.V1.PolicyVersion>? probe = null;
+        var onTopicAlready = new List<(long Version, bool Seen)>();
+        var seen = new HashSet<long>();
+        using var harness = new LearnerHarness(steps: 3, promptsPerStep: 2, maxStaleness: 0, dynamicSampling: false, announcing: policy =>
+        {
+            while (probe!.ConsumeAsync(TimeSpan.Zero).GetAwaiter().GetResult() is { } d) seen.Add(d.Message.Version);
+            onTopicAlready.Add((policy.Version, seen.Contains(policy.Version)));
+        });
+        probe = harness.Bus.Consumer(Pipeline.Bus.Topics.Policy, "probe");
+
+        await harness.RunToEndAsync();
+
+        Assert.Equal([0L, 1, 2, 3], onTopicAlready.Select(a => a.Version));
+        Assert.All(onTopicAlready, a => Assert.False(a.Seen, $"version {a.Version} was on the topic before the learner knew it"));
+    }
+
     [Fact]
     public async Task Staleness_KeepsPromptsInFlightAndNeverTrainsOlderThanAllowed()
     {
