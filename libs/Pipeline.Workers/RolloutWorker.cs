@@ -105,13 +105,20 @@ public sealed class RolloutWorker : IDisposable
                 var announced = _latest;
                 Sampler.Load(announced.Version, model => _policies.LoadInto(announced, model));
                 WeightSyncSeconds?.Invoke(watch.Elapsed.TotalSeconds);
+                _loaded = _latest;
             }
-            catch (Exception e) when (e is InvalidDataException or IOException)
+            catch (InvalidDataException e)
             {
                 // Replaced or retired since it was announced (a newer announcement follows): keep the weights we have.
                 PolicyLoadFailed?.Invoke(e.Message);
+                _loaded = _latest;
             }
-            _loaded = _latest;
+            catch (IOException e)
+            {
+                // The weights could not be read now (the learner unreachable, the volume failing): keep the weights we
+                // have and try the same announcement again on the next pull.
+                PolicyLoadFailed?.Invoke(e.Message);
+            }
         }
         var timeout = wait;
         while (await _prompts.ConsumeAsync(timeout, cancellationToken).ConfigureAwait(false) is { } request)

@@ -10,13 +10,17 @@ using Pipeline.Services.Controller.Reconcile;
 
 namespace Pipeline.Services.Controller;
 
+/// <summary>What a test replaces in the controller: the Kafka Admin client, and the address of a service's gRPC.</summary>
+public sealed record ControllerOverrides(ITopicAdmin? Topics = null, Func<Reconcile.ExperimentObject, string, string>? ProgressAddress = null,
+    IEvaluationHistory? Evaluations = null);
+
 /// <summary>The controller's process: options, the Kubernetes client, leader election, the control loop, /metrics and health.</summary>
 public static partial class ControllerHost
 {
     public static readonly ServicePorts DefaultPorts = new(5064, 8080);
 
-    /// <param name="topics">Replaces the Kafka Admin client (tests).</param>
-    public static async Task<RunningServiceHost> StartAsync(string[] args, ITopicAdmin? topics = null, CancellationToken cancellationToken = default)
+    /// <param name="overrides">Replace the Kafka Admin client and how services are addressed (tests).</param>
+    public static async Task<RunningServiceHost> StartAsync(string[] args, ControllerOverrides? overrides = null, CancellationToken cancellationToken = default)
     {
         var builder = ServiceHost.CreateBuilder(args, DefaultPorts);
         var configuration = builder.Web.Configuration;
@@ -27,8 +31,9 @@ public static partial class ControllerHost
 
         builder.Web.Services.AddSingleton(options);
         builder.Web.Services.AddSingleton<IKubernetes>(client);
-        builder.Web.Services.AddSingleton(topics ?? new KafkaTopicAdmin(kafkaSettings));
-        builder.Web.Services.AddSingleton<IProgressSource>(_ => new GrpcProgressSource(options.ProgressAddress));
+        builder.Web.Services.AddSingleton(overrides?.Topics ?? new KafkaTopicAdmin(kafkaSettings));
+        builder.Web.Services.AddSingleton(overrides?.Evaluations ?? new KafkaEvalTopicReader(kafkaSettings));
+        builder.Web.Services.AddSingleton<IProgressSource>(_ => overrides?.ProgressAddress is { } address ? new GrpcProgressSource(address) : GrpcProgressSource.For(options));
         builder.Web.Services.AddSingleton<ControllerMetrics>();
         builder.Web.Services.AddSingleton<Reconciler>();
         builder.Web.Services.AddSingleton<ExperimentController>();

@@ -21,7 +21,7 @@ public sealed class ClusterSpec
     [Description("An existing volume holding model folders and data files, mounted read-only. Default: none (the images ship the tiny model under /opt/pipeline/models).")]
     public ModelVolumeSpec? Models { get; set; }
 
-    [Description("How rollout workers and the evaluator get new policy weights: grpc streams them from the learner (no shared volume needed); volume reads them from the run volume (ReadWriteMany). Default grpc.")]
+    [Description("How rollout workers get new policy weights: grpc streams them from the learner (no shared volume needed); volume reads them from the run volume (ReadWriteMany). The evaluator always reads them from the run volume. Default grpc.")]
     public PolicySync PolicySync { get; set; } = PolicySync.Grpc;
 
     [Description("Per-service pods: resources, placement, retries.")]

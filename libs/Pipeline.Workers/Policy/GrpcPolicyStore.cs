@@ -96,7 +96,33 @@ public sealed class GrpcPolicyStore : IPolicyStore, IDisposable
         return final;
     }
 
+    /// <summary>How long an unreachable learner is waited for (it may be starting or restarting: a pod being
+    /// rescheduled, a process being restarted) before the load fails with an <see cref="IOException"/>.</summary>
+    public TimeSpan UnavailableFor { get; init; } = TimeSpan.FromSeconds(60);
+
     private async Task DownloadAsync(PolicyVersion version, string temp, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow + UnavailableFor;
+        while (true)
+        {
+            try
+            {
+                await DownloadOnceAsync(version, temp, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                if (DateTime.UtcNow + delay > deadline)
+                    throw new IOException($"policy version {version.Version} of '{version.Experiment}': the learner stayed unreachable for {UnavailableFor.TotalSeconds:F0} s ({e.Status.Detail})", e);
+                PolicyFolders.TryDelete(temp);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private async Task DownloadOnceAsync(PolicyVersion version, string temp, CancellationToken cancellationToken)
     {
         var request = new GetPolicyRequest { Experiment = version.Experiment, Version = version.Version };
         using var call = _learner.GetPolicy(request, cancellationToken: cancellationToken);

@@ -17,8 +17,17 @@ public interface IProgressSource
 /// experiment's Services (or one fixed address, <c>Controller:ProgressAddress</c>). A service that does not answer
 /// (starting, restarting) gives nothing; the status keeps what was seen before.
 /// </summary>
-public sealed class GrpcProgressSource(string? fixedAddress) : IProgressSource, IDisposable
+public sealed class GrpcProgressSource(Func<ExperimentObject, string, string> address) : IProgressSource, IDisposable
 {
+    /// <summary>The experiment's Services in its namespace, or <c>Controller:ProgressAddress</c> for every one.</summary>
+    public static GrpcProgressSource For(ControllerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new GrpcProgressSource((experiment, service) => options.ProgressAddress is { Length: > 0 } fixedAddress
+            ? fixedAddress
+            : $"http://{ServiceNames.GrpcService(experiment.Name, service)}.{experiment.Namespace}.svc:{ServiceNames.GrpcPort}");
+    }
+
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -60,12 +69,10 @@ public sealed class GrpcProgressSource(string? fixedAddress) : IProgressSource, 
 
     private GrpcChannel Channel(ExperimentObject experiment, string service)
     {
-        var address = fixedAddress is { Length: > 0 }
-            ? fixedAddress
-            : $"http://{ServiceNames.GrpcService(experiment.Name, service)}.{experiment.Namespace}.svc:{ServiceNames.GrpcPort}";
+        var target = address(experiment, service);
         lock (_lock)
         {
-            if (!_channels.TryGetValue(address, out var channel)) _channels[address] = channel = GrpcChannel.ForAddress(address);
+            if (!_channels.TryGetValue(target, out var channel)) _channels[target] = channel = GrpcChannel.ForAddress(target);
             return channel;
         }
     }

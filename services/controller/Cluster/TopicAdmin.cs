@@ -49,7 +49,10 @@ public sealed class KafkaTopicAdmin(IReadOnlyDictionary<string, string> settings
     private static IReadOnlyList<TopicSpec> Specs(string @namespace, string experiment, string bootstrapServers) =>
         KafkaBus.TopicSpecs(new KafkaBusOptions { BootstrapServers = bootstrapServers, Namespace = @namespace, Experiment = experiment, Service = "controller" });
 
-    private Dictionary<string, string> Settings(ClusterKafkaSpec kafka)
+    private Dictionary<string, string> Settings(ClusterKafkaSpec kafka) => Settings(settings, kafka);
+
+    /// <summary>The controller's own librdkafka settings plus the experiment's security protocol and mechanism.</summary>
+    internal static Dictionary<string, string> Settings(IReadOnlyDictionary<string, string> settings, ClusterKafkaSpec kafka)
     {
         var result = new Dictionary<string, string>(settings, StringComparer.Ordinal);
         if (kafka.SecurityProtocol != KafkaSecurityProtocol.Plaintext) result["security.protocol"] = EnumNames.Name(kafka.SecurityProtocol);

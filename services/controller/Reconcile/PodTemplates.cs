@@ -155,7 +155,9 @@ internal static class PodTemplates
         var section = char.ToUpperInvariant(service[0]) + service[1..];
         if (service != ServiceNames.Reward && pod.Threads > 0) args.Add($"--{section}:Threads={pod.Threads}");
         if (service is ServiceNames.Learner or ServiceNames.Evaluator) args.Add($"--{section}:ExitWhenDone=true");
-        if (service is ServiceNames.Rollout or ServiceNames.Evaluator && spec.Cluster.PolicySync == PolicySync.Grpc)
+        // The evaluator mounts the run volume and reads every version there, also after the learner has finished and
+        // exited; rollout workers without the volume stream the weights from the learner.
+        if (service == ServiceNames.Rollout && spec.Cluster.PolicySync == PolicySync.Grpc)
         {
             args.Add($"--Policy:LearnerAddress=http://{ServiceNames.GrpcService(experiment.Name, ServiceNames.Learner)}:{ServiceNames.GrpcPort}");
             args.Add("--Policy:Stream=true");

@@ -15,7 +15,7 @@ namespace Pipeline.Services.Controller.Reconcile;
 /// objects (pure functions), create what is missing, patch what must change (suspension, rollout parallelism, the
 /// spec ConfigMap), and write the status only when it changed. Safe to run any number of times.
 /// </summary>
-public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, IProgressSource progress, ControllerOptions options,
+public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, IProgressSource progress, IEvaluationHistory history, ControllerOptions options,
     ControllerMetrics metrics, ILogger<Reconciler> log, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -59,6 +59,13 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         }
 
         var decision = StatusBuilder.Build(experiment, observed, now, interval);
+        if (decision.Status.Phase == Crd.Phases.Succeeded && experiment.Status.Phase != Crd.Phases.Succeeded)
+        {
+            // The evaluator has exited: its final results (perhaps newer than the last poll) are on the eval topic.
+            var kafka = experiment.Document!.Spec.Cluster.Kafka;
+            var final = await history.LatestAsync(experiment.Namespace, experiment.Name, PodTemplates.BootstrapServers(kafka, options), kafka, cancellationToken).ConfigureAwait(false);
+            if (final.Count > 0) decision = StatusBuilder.Build(experiment, observed with { Evaluations = final }, now, interval);
+        }
         if (kafkaError is null)
         {
             // Jobs only once the topics exist: a service started earlier would fail on its own Admin call.

@@ -66,6 +66,12 @@ public static class StatusBuilder
         }
         status.Phase = phase;
         if (phase is Phases.Succeeded or Phases.Failed) status.CompletionTime ??= now;
+        if (phase == Phases.Succeeded && status.Learner is { } learner && learner.Step < spec.Optimizer.Steps)
+        {
+            // The learner's Job completes only after its last step (and exits, so it can no longer be asked).
+            learner.Step = spec.Optimizer.Steps;
+            learner.PolicyVersion = spec.Optimizer.Steps;
+        }
 
         conditions.Set(ConditionTypes.Succeeded, phase == Phases.Succeeded, phase == Phases.Succeeded ? reason : ConditionReasons.AsExpected,
             phase == Phases.Succeeded ? message : "not finished");

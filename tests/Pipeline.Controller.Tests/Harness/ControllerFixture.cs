@@ -19,6 +19,12 @@ public sealed class ControllerFixture : IAsyncDisposable
     public required RecordingTopicAdmin Topics { get; init; }
     public List<RunningServiceHost> Controllers { get; } = [];
 
+    /// <summary>What the controller reads from the eval topic once an experiment succeeded (default: nothing).</summary>
+    public Pipeline.Services.Controller.Cluster.IEvaluationHistory Evaluations { get; set; } = new NoEvaluations();
+
+    /// <summary>Where the controller finds a service's gRPC; null: <c>--Controller:ProgressAddress</c> (the fake services).</summary>
+    public Func<Pipeline.Services.Controller.Reconcile.ExperimentObject, string, string>? ProgressAddress { get; set; }
+
     public static async Task<ControllerFixture> StartAsync(params string[] extra)
     {
         var api = await FakeApiServer.StartAsync();
@@ -36,7 +42,7 @@ public sealed class ControllerFixture : IAsyncDisposable
             "--Controller:Kafka:BootstrapServers=kafka.kafka:9092", "--Service:GrpcPort=0", "--Service:MetricsPort=0",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Pipeline=Information", .. extra,
         ];
-        var host = await ControllerHost.StartAsync(args, Topics);
+        var host = await ControllerHost.StartAsync(args, new ControllerOverrides(Topics, ProgressAddress, Evaluations));
         Controllers.Add(host);
         return host;
     }
@@ -107,4 +113,11 @@ public sealed class ControllerFixture : IAsyncDisposable
         await Services.DisposeAsync();
         await Api.DisposeAsync();
     }
+}
+
+/// <summary>An eval topic with nothing on it.</summary>
+public sealed class NoEvaluations : Pipeline.Services.Controller.Cluster.IEvaluationHistory
+{
+    public Task<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>> LatestAsync(string @namespace, string experiment, string bootstrapServers,
+        Pipeline.Core.Spec.ClusterKafkaSpec kafka, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>>([]);
 }
