@@ -8,19 +8,11 @@ public class RbacTests
 {
     private const string Group = "pipeline.efficient-reasoning.dev";
 
-    /// <summary>(group, resource, verb) the controller's (Cluster)Role grants: exactly what it calls.</summary>
-    private static readonly SortedSet<string> ControllerRules = Expand(
-        (Group, ["experiments"], ["get", "list", "watch", "update", "patch"]),
-        (Group, ["experiments/status"], ["get", "update", "patch"]),
-        (Group, ["experiments/finalizers"], ["update"]),
-        ("batch", ["jobs"], ["get", "list", "watch", "create", "update", "patch", "delete"]),
-        ("", ["configmaps", "services", "persistentvolumeclaims"], ["get", "list", "watch", "create", "update", "patch", "delete"]),
-        ("", ["pods"], ["get", "list", "watch"]),
-        ("", ["events"], ["create", "patch"]),
-        ("events.k8s.io", ["events"], ["create", "patch"]));
+    /// <summary>(group, resource, verb) the controller's (Cluster)Role grants: exactly what it calls (tests/Shared/ControllerRbac.cs).</summary>
+    private static readonly SortedSet<string> ControllerRules = Expand([.. ControllerRbac.Rules]);
 
     /// <summary>The leader-election lease, always a Role in the release namespace.</summary>
-    private static readonly SortedSet<string> LeaseRules = Expand(("coordination.k8s.io", ["leases"], ["get", "create", "update"]));
+    private static readonly SortedSet<string> LeaseRules = Expand([.. ControllerRbac.LeaseRules]);
 
     [Fact]
     public void Cluster_mode_grants_exactly_what_the_controller_uses()

@@ -69,6 +69,7 @@ public sealed class ControllerLifecycleTests
         await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", "quick");
         Assert.Empty(f.Api.Store.List("jobs", Ns));
         Assert.Empty(f.Api.Store.List("configmaps", Ns));
+        f.AssertRbacCoversEveryCall();
     }
 
     [Fact]
@@ -132,9 +133,16 @@ public sealed class ControllerLifecycleTests
         await WaitUntilAsync(() => f.Phase("oops") == "Failed", "Failed");
         var failed = f.Condition("oops", "Failed")!;
         Assert.Equal("ConfigurationError", failed["reason"]!.GetValue<string>());
+        // kubectl describe shows it as a Warning event on the Experiment.
+        await WaitUntilAsync(() => f.Api.Store.List("events", Ns).Any(e => e["reason"]?.GetValue<string>() == "ConfigurationError"), "a Warning event");
+        var warning = f.Api.Store.List("events", Ns).First(e => e["reason"]?.GetValue<string>() == "ConfigurationError");
+        Assert.Equal("Warning", warning["type"]!.GetValue<string>());
+        Assert.Equal("oops", warning["involvedObject"]!["name"]!.GetValue<string>());
+        Assert.Contains("no config.json", warning["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("learner refused its configuration (exit code 2)", failed["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("no config.json", failed["message"]!.GetValue<string>(), StringComparison.Ordinal);
         await WaitUntilAsync(() => new[] { "reward", "rollout", "evaluator" }.All(s => f.Suspended("oops", s)), "the other Jobs stopped");
+        f.AssertRbacCoversEveryCall();
     }
 
     [Fact]
@@ -169,6 +177,7 @@ public sealed class ControllerLifecycleTests
         await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", "tidy");
         await WaitUntilAsync(() => f.Experiment("tidy") is null, "the Experiment is gone");
         Assert.Contains("delete ml/tidy", f.Topics.Calls);
+        f.AssertRbacCoversEveryCall();
     }
 
     [Fact]

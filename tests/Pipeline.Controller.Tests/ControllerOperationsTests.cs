@@ -28,6 +28,7 @@ public sealed class ControllerOperationsTests
         f.Api.Store.Delete("jobs", Ns, "led-reward");
         await WaitUntilAsync(() => f.Job("led", "reward") is not null, "the new leader re-creates a deleted Job");
         Assert.Equal(1, await LeaderGauge(second));
+        f.AssertRbacCoversEveryCall();
     }
 
     [Fact]

@@ -240,12 +240,53 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         var before = JsonSerializer.Serialize(experiment.Status, ExperimentObject.StatusJson);
         var after = JsonSerializer.Serialize(status, ExperimentObject.StatusJson);
         if (before == after) return;
-        if (experiment.Status.Phase != status.Phase) LogPhase(experiment.Namespace, experiment.Name, experiment.Status.Phase ?? "-", status.Phase ?? "-");
+        if (experiment.Status.Phase != status.Phase)
+        {
+            LogPhase(experiment.Namespace, experiment.Name, experiment.Status.Phase ?? "-", status.Phase ?? "-");
+            await RecordEventAsync(experiment, status, cancellationToken).ConfigureAwait(false);
+        }
         // A merge patch replaces lists whole, so the status written is exactly `status`.
         var patch = new JsonObject { ["status"] = JsonNode.Parse(after) }.ToJsonString();
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
             ExperimentResource.Group, ExperimentResource.Version, experiment.Namespace, ExperimentResource.Plural, experiment.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A Kubernetes Event on the Experiment for each phase change (<c>kubectl describe experiment</c> lists
+    /// them); Warning for failures. An event that cannot be written is not worth failing the reconcile for.</summary>
+    private async Task RecordEventAsync(ExperimentObject experiment, ExperimentStatus status, CancellationToken cancellationToken)
+    {
+        var cause = status.Conditions.FirstOrDefault(c => c.Type == status.Phase && c.Status == "True")
+            ?? status.Conditions.FirstOrDefault(c => c.Type == Crd.ConditionTypes.Running);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var @event = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = $"{experiment.Name}.", NamespaceProperty = experiment.Namespace },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = ExperimentResource.ApiVersion, Kind = ExperimentResource.Kind, Name = experiment.Name,
+                NamespaceProperty = experiment.Namespace, Uid = experiment.Metadata.Uid,
+            },
+            Type = status.Phase == Crd.Phases.Failed ? "Warning" : "Normal",
+            Reason = cause?.Reason ?? status.Phase,
+            Message = $"{status.Phase}: {cause?.Message}",
+            Source = new V1EventSource { Component = ExperimentResource.ManagedBy },
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        try
+        {
+            await client.CoreV1.CreateNamespacedEventAsync(@event, experiment.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            metrics.ReconcileErrors.WithLabels("event").Inc();
+            LogEvent(experiment.Name, ApiMessage(e));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "experiment {Name}: could not record an event: {Error}")]
+    private partial void LogEvent(string name, string error);
 
     private static string ApiMessage(HttpOperationException e)
     {

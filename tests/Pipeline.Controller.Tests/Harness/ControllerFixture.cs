@@ -106,6 +106,24 @@ public sealed class ControllerFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Every call the controller made so far is granted by its RBAC (tests/Shared/ControllerRbac.cs, which the
+    /// chart's rules are compared with): the chart never lacks a right the controller needs.</summary>
+    public void AssertRbacCoversEveryCall()
+    {
+        var granted = ControllerRbac.Expand([.. ControllerRbac.Rules, .. ControllerRbac.LeaseRules]);
+        var used = Api.Requests.All
+            .Where(r => r.Resource is not null && !ByTheTest(r))
+            .Select(r => $"{r.Group ?? ""}/{r.Resource}{(r.Subresource is null ? "" : "/" + r.Subresource)} {r.Verb}")
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(used.Where(u => !granted.Contains(u)).Order(StringComparer.Ordinal));
+    }
+
+    // What the tests do through the API as kubectl would (everything else they do goes through Api.Store directly):
+    // create, delete and spec patches of Experiments.
+    private static bool ByTheTest(FakeApi.RecordedRequest r) =>
+        r.Resource == "experiments" && r.Subresource is null
+        && (r.Verb is "create" or "delete" || (r.Verb == "patch" && r.Body.Contains("\"spec\"", StringComparison.Ordinal)));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var controller in Controllers) await controller.DisposeAsync();
