@@ -106,6 +106,17 @@ public sealed class ControllerLifecycleTests
     }
 
     [Fact]
+    public async Task NameTooLongForItsObjects_IsRejectedBeforeAnyWork()
+    {
+        await using var f = await StartAsync();
+        var name = new string('a', 54);
+        await f.CreateAsync(Experiment(name));
+        await WaitUntilAsync(() => f.Phase(name) == "Failed", "Failed");
+        Assert.Contains($"metadata.name: '{name}' has 54 characters; at most 53", f.Condition(name, "Failed")!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, f.Api.Requests.Count("create", "jobs"));
+    }
+
+    [Fact]
     public async Task ConfigurationError_FailsTheExperiment_WithThePodsMessage_AndStopsTheOthers()
     {
         await using var f = await StartAsync();

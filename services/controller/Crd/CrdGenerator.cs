@@ -73,10 +73,11 @@ public static class CrdGenerator
                 ["metadata"] = new Dictionary<string, object?>
                 {
                     ["type"] = "object",
-                    // The experiment's name becomes Job, Service and Kafka topic names: a DNS label of at most 63 characters.
+                    // The experiment's name prefixes Job, Service and Kafka topic names (`<name>-evaluator`), which must
+                    // stay DNS labels of at most 63 characters.
                     ["properties"] = new Dictionary<string, object?>
                     {
-                        ["name"] = new Dictionary<string, object?> { ["type"] = "string", ["maxLength"] = 63, ["pattern"] = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
+                        ["name"] = new Dictionary<string, object?> { ["type"] = "string", ["maxLength"] = Reconcile.ServiceNames.MaxExperimentName, ["pattern"] = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" },
                     },
                 },
                 ["spec"] = spec,

@@ -53,12 +53,15 @@ public sealed class ExperimentObject
             ["spec"] = spec.DeepClone(),
         };
         var loaded = SpecLoader.Load(document.ToJsonString());
+        var problems = loaded.Errors.Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}").ToList();
+        if (metadata.Name.Length > ServiceNames.MaxExperimentName)
+            problems.Insert(0, $"metadata.name: '{metadata.Name}' has {metadata.Name.Length} characters; at most {ServiceNames.MaxExperimentName} in a cluster, so that '<name>-evaluator' and the other object names stay within 63");
         return new ExperimentObject
         {
             Metadata = metadata,
             Spec = spec,
             Document = loaded.Document,
-            Problems = loaded.Errors.Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}").ToList(),
+            Problems = problems,
             Status = status,
         };
     }
