@@ -192,6 +192,17 @@ public sealed class ControllerLifecycleTests
     }
 
     [Fact]
+    public async Task ChangedPodSettings_OfRunningJobs_AreReportedAsDegraded()
+    {
+        await using var f = await StartAsync();
+        await f.CreateAsync(Experiment("moved"));
+        await WaitUntilAsync(() => f.Job("moved", "learner") is not null, "Jobs");
+        await f.PatchSpecAsync("moved", new JsonObject { ["cluster"] = new JsonObject { ["services"] = new JsonObject { ["learner"] = new JsonObject { ["memory"] = "8Gi" } } } });
+        await WaitUntilAsync(() => f.Condition("moved", "Degraded")?["reason"]?.GetValue<string>() == "ClusterSettingsChanged", "Degraded");
+        Assert.Contains("Jobs of learner were created", f.Condition("moved", "Degraded")!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApiErrors_AreRetried()
     {
         await using var f = await StartAsync();

@@ -39,6 +39,7 @@ public static class ConditionReasons
     public const string KafkaUnavailable = "KafkaUnavailable";
     public const string PodsRetrying = "PodsRetrying";
     public const string ApiError = "ApiError";
+    public const string ClusterSettingsChanged = "ClusterSettingsChanged";
     public const string AsExpected = "AsExpected";
 }
 

@@ -30,4 +30,7 @@ public static class ExperimentResource
 
     /// <summary>On each owned object: a hash of what it was built from, so a changed spec is seen without deep comparison.</summary>
     public const string SpecHashAnnotation = Group + "/spec-hash";
+
+    /// <summary>On each Job: a hash of its pod template and retry settings, which a running Job cannot change.</summary>
+    public const string TemplateHashAnnotation = Group + "/template-hash";
 }

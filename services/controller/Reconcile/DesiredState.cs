@@ -53,6 +53,8 @@ public static class DesiredState
         var jobs = ServiceNames.All.Select(s => Job(experiment, s, options, suspended.Contains(s))).ToList();
         foreach (var item in new IMetadata<V1ObjectMeta>[] { configMap }.Concat(services).Concat(jobs).Concat(claim is null ? [] : [claim]))
             item.Metadata.Annotations = new Dictionary<string, string> { [ExperimentResource.SpecHashAnnotation] = Hash(item) };
+        foreach (var job in jobs)
+            job.Metadata.Annotations[ExperimentResource.TemplateHashAnnotation] = Hash(new object?[] { job.Spec.Template, job.Spec.BackoffLimit, job.Spec.PodFailurePolicy });
         return new DesiredObjects(configMap, claim, services, jobs);
     }
 

@@ -26,4 +26,7 @@ public sealed record Observed
 
     /// <summary>An API call that failed while applying the desired objects.</summary>
     public string? ApiError { get; init; }
+
+    /// <summary>Which running Jobs were built from other pod settings than the spec now asks for.</summary>
+    public string? TemplateDrift { get; init; }
 }

@@ -69,8 +69,9 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         if (kafkaError is null)
         {
             // Jobs only once the topics exist: a service started earlier would fail on its own Admin call.
-            var apiError = await ApplyAsync(DesiredState.Build(experiment, options, decision.Suspended), jobs, cancellationToken).ConfigureAwait(false);
-            if (apiError is not null) decision = StatusBuilder.Build(experiment, observed with { ApiError = apiError }, now, interval);
+            var (apiError, drift) = await ApplyAsync(DesiredState.Build(experiment, options, decision.Suspended), jobs, cancellationToken).ConfigureAwait(false);
+            if (apiError is not null || drift is not null)
+                decision = StatusBuilder.Build(experiment, observed with { ApiError = apiError, TemplateDrift = drift }, now, interval);
         }
         await WriteStatusAsync(experiment, decision.Status, cancellationToken).ConfigureAwait(false);
         metrics.Phase(key, decision.Status.Phase);
@@ -119,8 +120,9 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         }
     }
 
-    /// <summary>Creates what is missing and patches what must change; returns the first API error, if any.</summary>
-    private async Task<string?> ApplyAsync(DesiredObjects desired, Dictionary<string, V1Job> jobs, CancellationToken cancellationToken)
+    /// <summary>Creates what is missing and patches what must change; returns the first API error, if any, and the
+    /// services whose running Job was built from other pod settings than the spec now asks for.</summary>
+    private async Task<(string? Error, string? Drift)> ApplyAsync(DesiredObjects desired, Dictionary<string, V1Job> jobs, CancellationToken cancellationToken)
     {
         try
         {
@@ -141,13 +143,27 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
                 if (JobPatch(existing, job) is { } patch)
                     await client.BatchV1.PatchNamespacedJobAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), existing.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            return null;
+            return (null, TemplateDrift(desired.Jobs, jobs));
         }
         catch (HttpOperationException e)
         {
             metrics.ReconcileErrors.WithLabels("api").Inc();
-            return $"the API server refused a change ({(int)e.Response.StatusCode}): {ApiMessage(e)}";
+            return ($"the API server refused a change ({(int)e.Response.StatusCode}): {ApiMessage(e)}", null);
         }
+    }
+
+    /// <summary>A Job's pod template cannot change once it runs: changed cluster settings (resources, placement,
+    /// images, retries) reach only Jobs created after the change. Says which services run with the old ones.</summary>
+    internal static string? TemplateDrift(IReadOnlyList<V1Job> desired, IReadOnlyDictionary<string, V1Job> existing)
+    {
+        var stale = desired
+            .Select(d => (Service: d.Metadata.Labels[ExperimentResource.ComponentLabel], Want: d.Metadata.Annotations[ExperimentResource.TemplateHashAnnotation]))
+            .Where(d => existing.TryGetValue(d.Service, out var job) && job.Metadata.Annotations is { } a
+                && a.TryGetValue(ExperimentResource.TemplateHashAnnotation, out var have) && have != d.Want)
+            .Select(d => d.Service)
+            .ToList();
+        return stale.Count == 0 ? null
+            : $"spec.cluster changed after the Jobs of {string.Join(", ", stale)} were created; their pods keep the old settings (a Job's pod template cannot change). Delete and re-create the Experiment to apply them; it resumes from its checkpoint if it keeps its name and storage";
     }
 
     /// <summary>The merge patch that brings a Job to the desired suspension and parallelism, or null. A finished Job is left alone.</summary>

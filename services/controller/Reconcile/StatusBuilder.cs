@@ -124,6 +124,8 @@ public static class StatusBuilder
             return (true, ConditionReasons.KafkaUnavailable, $"cannot create the Kafka topics: {kafka}");
         if (observed.ApiError is { } api)
             return (true, ConditionReasons.ApiError, api);
+        if (observed.TemplateDrift is { } drift)
+            return (true, ConditionReasons.ClusterSettingsChanged, drift);
         var retrying = status.Services.Where(s => s.Failed > 0 && s.State != Phases.Failed).ToList();
         if (retrying.Count > 0)
         {
