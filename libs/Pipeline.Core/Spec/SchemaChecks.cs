@@ -13,9 +13,9 @@ internal static class SchemaChecks
 {
     public static void Check(object node, string path, ErrorCollector errors)
     {
-        foreach (var property in node.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        foreach (var property in SpecTypes.Fields(node.GetType()))
         {
-            var fieldPath = $"{path}.{YamlSpecBinder.CamelCase(property.Name)}";
+            var fieldPath = $"{path}.{SpecTypes.FieldName(property)}";
             var value = property.GetValue(node);
             if (property.GetCustomAttribute<RequiredFieldAttribute>() is { } required && string.IsNullOrWhiteSpace(value as string))
             {
@@ -55,7 +55,7 @@ internal static class SchemaChecks
         }
     }
 
-    private static bool IsObject(object? value) => value is not null && value.GetType().IsClass && value is not string && !value.GetType().IsGenericType;
+    private static bool IsObject(object? value) => value is not null && SpecTypes.IsObject(value.GetType());
 
     private static void CheckBounds(string path, double value, BoundsAttribute bounds, ErrorCollector errors)
     {

@@ -57,35 +57,27 @@ public static class SpecReference
         return text.ToString();
     }
 
-    /// <summary>A property's name in the spec: camelCase (<c>GroupSize</c> → <c>groupSize</c>).</summary>
-    public static string FieldName(PropertyInfo property) => YamlSpecBinder.CamelCase(property.Name);
-
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static IEnumerable<SpecField> Walk(Type type, string prefix)
     {
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        foreach (var property in SpecTypes.Fields(type))
         {
-            var path = prefix.Length == 0 ? YamlSpecBinder.CamelCase(property.Name) : $"{prefix}.{YamlSpecBinder.CamelCase(property.Name)}";
+            var path = prefix.Length == 0 ? SpecTypes.FieldName(property) : $"{prefix}.{SpecTypes.FieldName(property)}";
             var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
             var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             yield return new SpecField(path, TypeName(valueType), description);
-            var element = ElementType(valueType);
-            if (element is not null && IsObject(element))
+            var element = SpecTypes.ListElement(valueType);
+            if (element is not null && SpecTypes.IsObject(element))
             {
                 foreach (var child in Walk(element, path + "[]")) yield return child;
             }
-            else if (IsObject(valueType))
+            else if (SpecTypes.IsObject(valueType))
             {
                 foreach (var child in Walk(valueType, path)) yield return child;
             }
         }
     }
-
-    private static Type? ElementType(Type type) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
-
-    private static bool IsObject(Type type) => type.IsClass && type != typeof(string) && !type.IsGenericType;
 
     private static string TypeName(Type type)
     {
@@ -94,7 +86,7 @@ public static class SpecReference
         if (type == typeof(bool)) return "boolean";
         if (type == typeof(string)) return "string";
         if (type.IsEnum) return string.Join(" | ", EnumNames.All(type));
-        if (ElementType(type) is { } element) return $"list of {TypeName(element)}";
+        if (SpecTypes.ListElement(type) is { } element) return $"list of {TypeName(element)}";
         if (type.IsGenericType) return "map of string to string";
         return "object";
     }

@@ -39,7 +39,7 @@ internal sealed class YamlSpecBinder
         if (target == typeof(double)) return BindNumber(node, path, "a number", ParseFiniteDouble);
         if (target == typeof(bool)) return BindNumber(node, path, "true or false", s => s switch { "true" or "True" or "TRUE" => true, "false" or "False" or "FALSE" => false, _ => null });
         if (target.IsEnum) return BindEnum(node, target, path);
-        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(List<>)) return BindList(node, target, path);
+        if (SpecTypes.ListElement(target) is not null) return BindList(node, target, path);
         if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Dictionary<,>)) return BindStringMap(node, path);
         if (target.IsClass) return BindObject(node, target, path);
         throw new NotSupportedException($"spec type {target} has no YAML binding");
@@ -49,8 +49,7 @@ internal sealed class YamlSpecBinder
     {
         if (node is not YamlMappingNode mapping) return Fail(node, path, $"expected a mapping of fields, got {Kind(node)}");
         var instance = Activator.CreateInstance(type)!;
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
-            .ToDictionary(p => CamelCase(p.Name), StringComparer.Ordinal);
+        var properties = SpecTypes.Fields(type).ToDictionary(SpecTypes.FieldName, StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";

@@ -22,9 +22,9 @@ internal static class SchemaBuilder
         var properties = new Dictionary<string, object?>();
         var required = new List<string>();
         var instance = Activator.CreateInstance(type);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).OrderBy(DeclarationOrder))
+        foreach (var property in SpecTypes.Fields(type).OrderBy(DeclarationOrder))
         {
-            var name = SpecReference.FieldName(property);
+            var name = SpecTypes.FieldName(property);
             properties[name] = Property(property, instance);
             if (property.GetCustomAttribute<RequiredFieldAttribute>() is not null) required.Add(name);
         }
@@ -81,7 +81,7 @@ internal static class SchemaBuilder
 
     private static Dictionary<string, object?> Value(Type type, string? description)
     {
-        if (IsObject(type)) return For(type, description);
+        if (SpecTypes.IsObject(type)) return For(type, description);
         var schema = new Dictionary<string, object?>();
         if (description is not null) schema["description"] = description;
         if (type == typeof(int)) { schema["type"] = "integer"; schema["format"] = "int32"; }
@@ -95,7 +95,7 @@ internal static class SchemaBuilder
             schema["type"] = "string";
             schema["enum"] = EnumNames.All(type).Cast<object?>().ToList();
         }
-        else if (ListElement(type) is { } element)
+        else if (SpecTypes.ListElement(type) is { } element)
         {
             schema["type"] = "array";
             schema["items"] = Value(Nullable.GetUnderlyingType(element) ?? element, null);
@@ -143,10 +143,5 @@ internal static class SchemaBuilder
         return result;
     }
 
-    private static bool IsObjectValue(object value) => IsObject(value.GetType());
-
-    internal static bool IsObject(Type type) => type.IsClass && type != typeof(string) && !type.IsGenericType;
-
-    internal static Type? ListElement(Type type) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+    private static bool IsObjectValue(object value) => SpecTypes.IsObject(value.GetType());
 }
