@@ -59,18 +59,11 @@ public static class DesiredState
     }
 
     /// <summary>The document the services read: the Experiment with its name, namespace and spec, as YAML.</summary>
-    public static string SpecYaml(ExperimentObject experiment)
-    {
-        var document = new System.Text.Json.Nodes.JsonObject
-        {
-            ["apiVersion"] = ExperimentResource.ApiVersion,
-            ["kind"] = ExperimentResource.Kind,
-            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = experiment.Name, ["namespace"] = experiment.Namespace },
-            ["spec"] = experiment.Spec.DeepClone(),
-        };
-        // JSON is valid YAML; indented so `kubectl get configmap -o yaml` stays readable.
-        return document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
-    }
+    public static string SpecYaml(ExperimentObject experiment) =>
+        ExperimentObject.DocumentJson(experiment.Name, experiment.Namespace, experiment.Spec).ToJsonString(Indented) + "\n";
+
+    // JSON is valid YAML; indented so `kubectl get configmap -o yaml` stays readable.
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static V1Job Job(ExperimentObject experiment, string service, ControllerOptions options, bool suspend)
     {

@@ -45,14 +45,7 @@ public sealed class ExperimentObject
         var spec = resource["spec"] as JsonObject ?? new JsonObject();
         var status = resource["status"] is JsonObject s ? s.Deserialize<ExperimentStatus>(StatusJson) ?? new() : new ExperimentStatus();
         // JSON is YAML: the spec goes through the CLI's loader, so the controller reports exactly what `pipeline validate` would.
-        var document = new JsonObject
-        {
-            ["apiVersion"] = ExperimentResource.ApiVersion,
-            ["kind"] = ExperimentResource.Kind,
-            ["metadata"] = new JsonObject { ["name"] = metadata.Name, ["namespace"] = metadata.NamespaceProperty },
-            ["spec"] = spec.DeepClone(),
-        };
-        var loaded = SpecLoader.Load(document.ToJsonString());
+        var loaded = SpecLoader.Load(DocumentJson(metadata.Name, metadata.NamespaceProperty, spec).ToJsonString());
         var problems = loaded.Errors.Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}").ToList();
         if (metadata.Name.Length > ServiceNames.MaxExperimentName)
             problems.Insert(0, $"metadata.name: '{metadata.Name}' has {metadata.Name.Length} characters; at most {ServiceNames.MaxExperimentName} in a cluster, so that '<name>-evaluator' and the other object names stay within 63");
@@ -63,6 +56,19 @@ public sealed class ExperimentObject
             Document = loaded.Document,
             Problems = problems,
             Status = status,
+        };
+    }
+
+    /// <summary>The experiment as the document `pipeline run` and the services read: apiVersion, kind, name, namespace, spec.</summary>
+    public static JsonObject DocumentJson(string name, string? @namespace, JsonObject spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new JsonObject
+        {
+            ["apiVersion"] = ExperimentResource.ApiVersion,
+            ["kind"] = ExperimentResource.Kind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace },
+            ["spec"] = spec.DeepClone(),
         };
     }
 
