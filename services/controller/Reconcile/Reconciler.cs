@@ -47,8 +47,11 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         await SyncFinalizerAsync(experiment, cancellationToken).ConfigureAwait(false);
         var (topicNames, kafkaError) = await EnsureTopicsAsync(experiment, cancellationToken).ConfigureAwait(false);
         var jobs = await ListJobsAsync(experiment, cancellationToken).ConfigureAwait(false);
-        var pods = await client.CoreV1.ListNamespacedPodAsync(experiment.Namespace, labelSelector: Labels.SelectorText(experiment.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var observed = new Observed { Jobs = jobs, Pods = pods.Items.ToList(), Topics = topicNames, KafkaError = kafkaError };
+        // Pods only say why one failed: read them only when a Job has seen a failure, not on every progress poll.
+        IReadOnlyList<V1Pod> pods = jobs.Values.Any(j => j.Status?.Failed > 0 || j.Status?.Conditions?.Any(c => c.Type == "Failed") == true)
+            ? (await client.CoreV1.ListNamespacedPodAsync(experiment.Namespace, labelSelector: Labels.SelectorText(experiment.Name), cancellationToken: cancellationToken).ConfigureAwait(false)).Items.ToList()
+            : [];
+        var observed = new Observed { Jobs = jobs, Pods = pods, Topics = topicNames, KafkaError = kafkaError };
         if (jobs.GetValueOrDefault(ServiceNames.Learner) is { Status.Active: > 0 } || jobs.GetValueOrDefault(ServiceNames.Evaluator) is { Status.Active: > 0 })
         {
             observed = observed with

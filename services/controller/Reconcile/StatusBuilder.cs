@@ -115,7 +115,7 @@ public static class StatusBuilder
         var learner = observed.Jobs.GetValueOrDefault(ServiceNames.Learner);
         if (learner?.Status is { Ready: > 0 })
             return (Phases.Running, ConditionReasons.LearnerRunning, status.Learner is { } p ? $"step {p.Step} of {p.TotalSteps}" : "the learner is ready");
-        return (Phases.Pending, learner is null ? ConditionReasons.WaitingForPods : ConditionReasons.WaitingForPods, "waiting for the learner's pod to be ready");
+        return (Phases.Pending, ConditionReasons.WaitingForPods, "waiting for the learner's pod to be ready");
     }
 
     private static (bool, string, string) Degraded(ExperimentObject experiment, Observed observed, ExperimentStatus status)
