@@ -9,7 +9,7 @@ public sealed class LearnerProgress(string experiment, int totalSteps)
     private LearnerStatus _status = new() { Experiment = experiment, TotalSteps = totalSteps };
     private readonly Dictionary<long, PolicyVersion> _announced = [];
 
-    /// <summary>An announcement this process made (null when unknown).</summary>
+    /// <summary>An announcement this process made (null when unknown): recorded by <see cref="Announce"/>.</summary>
     public PolicyVersion? Announced(long version)
     {
         lock (_gate) return _announced.GetValueOrDefault(version)?.Clone();
@@ -32,7 +32,6 @@ public sealed class LearnerProgress(string experiment, int totalSteps)
     {
         lock (_gate)
         {
-            if (policy is not null) _announced[policy.Version] = policy.Clone();
             _status = new LearnerStatus
             {
                 Experiment = _status.Experiment, TotalSteps = _status.TotalSteps, Step = step,
