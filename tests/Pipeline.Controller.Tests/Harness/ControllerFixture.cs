@@ -96,12 +96,13 @@ public sealed class ControllerFixture : IAsyncDisposable
     public void Run(string name, string service) =>
         Api.Store.Modify("jobs", Ns, $"{name}-{service}", job => job["status"] = new JsonObject { ["active"] = 1, ["ready"] = 1 });
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var limit = patience ?? Patience;
+        var deadline = DateTime.UtcNow + limit;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {Patience.TotalSeconds} s for: {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {limit.TotalSeconds} s for: {what}");
             await Task.Delay(50);
         }
     }

@@ -20,7 +20,6 @@ public sealed class LocalKubelet : IAsyncDisposable
     private readonly string _namespace;
     private readonly string _kafka;
     private readonly Dictionary<string, List<Pod>> _pods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -73,7 +72,7 @@ public sealed class LocalKubelet : IAsyncDisposable
                 pod.Killed = true; // deleted by the Job controller, not failed
                 pod.Process.Kill(entireProcessTree: true);
             }
-            Report(name, pods, service, spec);
+            Report(name, pods, spec);
             return;
         }
         var parallelism = spec["parallelism"]?.GetValue<int>() ?? 1;
@@ -84,16 +83,15 @@ public sealed class LocalKubelet : IAsyncDisposable
             if (running.Any(p => !p.Process.HasExited)) continue;
             if (running.Any(p => p.Process.ExitCode == 0)) continue; // this index succeeded
             var failed = running.Count(p => p.Process.ExitCode != 0);
-            if (failed > 0 && (running[^1].Process.ExitCode == 2 || _failures.GetValueOrDefault(name) > (spec["backoffLimit"]?.GetValue<int>() ?? 6))) break;
+            if (failed > 0 && (running[^1].Process.ExitCode == 2 || Failed(pods) > BackoffLimit(spec))) break;
             pods.Add(Start(job, service, index, indexed, pods.Count));
         }
-        Report(name, pods, service, spec);
+        Report(name, pods, spec);
     }
 
-    private void Report(string name, List<Pod> pods, string service, JsonObject spec)
+    private void Report(string name, List<Pod> pods, JsonObject spec)
     {
-        var failed = pods.Count(p => p.Process.HasExited && p.Process.ExitCode != 0 && !p.Killed);
-        _failures[name] = failed;
+        var failed = Failed(pods);
         var active = pods.Count(p => !p.Process.HasExited);
         var ready = pods.Count(p => !p.Process.HasExited && File.Exists(p.ReadyFile));
         var succeeded = pods.Count(p => p.Process.HasExited && p.Process.ExitCode == 0);
@@ -101,7 +99,7 @@ public sealed class LocalKubelet : IAsyncDisposable
         var completions = spec["completions"]?.GetValue<int>();
         if (pods.LastOrDefault(p => p.Process.HasExited && p.Process.ExitCode == 2) is not null)
             status["conditions"] = Condition("Failed", "PodFailurePolicy");
-        else if (failed > (spec["backoffLimit"]?.GetValue<int>() ?? 6))
+        else if (failed > BackoffLimit(spec))
             status["conditions"] = Condition("Failed", "BackoffLimitExceeded");
         else if (completions is { } c && succeeded >= c && active == 0)
             status["conditions"] = Condition("Complete", "Completed");
@@ -109,6 +107,11 @@ public sealed class LocalKubelet : IAsyncDisposable
         if (current is null || !JsonNode.DeepEquals(current, status))
             _api.Store.Modify("jobs", _namespace, name, j => j["status"] = status);
     }
+
+    /// <summary>Pods that failed on their own (not those ended because their Job was suspended).</summary>
+    private static int Failed(List<Pod> pods) => pods.Count(p => p.Process.HasExited && p.Process.ExitCode != 0 && !p.Killed);
+
+    private static int BackoffLimit(JsonObject spec) => spec["backoffLimit"]?.GetValue<int>() ?? 6;
 
     private static JsonArray Condition(string type, string reason) =>
         [new JsonObject { ["type"] = type, ["status"] = "True", ["reason"] = reason, ["message"] = reason }];
