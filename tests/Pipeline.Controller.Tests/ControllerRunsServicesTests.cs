@@ -58,7 +58,10 @@ public sealed class ControllerRunsServicesTests
         // The final evaluation, read from the eval topic after the evaluator exited.
         Assert.Equal(4, status["evaluation"]![0]!["step"]!.GetValue<int>());
         Assert.Equal(4, status["learner"]!["policyVersion"]!.GetValue<long>());
-        var services = status["services"]!.AsArray().ToDictionary(s => s!["service"]!.GetValue<string>(), s => s!["state"]!.GetValue<string>());
+        // The workers are suspended by the reconcile that saw success; the status shows it from the next one on.
+        Dictionary<string, string> States() => f.Status("e2e")!["services"]!.AsArray().ToDictionary(s => s!["service"]!.GetValue<string>(), s => s!["state"]!.GetValue<string>());
+        await WaitUntilAsync(() => States() is { } s && s["rollout"] == "Suspended" && s["reward"] == "Suspended", "rollout and reward suspended in the status");
+        var services = States();
         Assert.Equal("Succeeded", services["learner"]);
         Assert.Equal("Succeeded", services["evaluator"]);
         Assert.Equal("Suspended", services["rollout"]);
