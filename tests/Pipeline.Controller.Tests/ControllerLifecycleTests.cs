@@ -20,7 +20,7 @@ public sealed class ControllerLifecycleTests
 
         // Created: the spec ConfigMap, the run claim, three Services, one Job per service, all owned by the Experiment.
         await WaitUntilAsync(() => Services.All(s => f.Job("quick", s) is not null), "one Job per service");
-        var uid = f.Experiment("quick")!["metadata"]!["uid"]!.GetValue<string>();
+        var uid = f.Stored("quick")!["metadata"]!["uid"]!.GetValue<string>();
         var owned = new[] { ("configmaps", "quick-spec"), ("persistentvolumeclaims", "quick-run"), ("services", "quick-learner"), ("services", "quick-evaluator"), ("services", "quick-metrics") }
             .Select(o => f.Api.Store.Get(o.Item1, Ns, o.Item2) ?? throw new Xunit.Sdk.XunitException($"{o.Item1}/{o.Item2} missing"))
             .Concat(Services.Select(s => f.Job("quick", s)!));
@@ -184,9 +184,9 @@ public sealed class ControllerLifecycleTests
     {
         await using var f = await StartAsync();
         await f.CreateAsync(Experiment("tidy", spec => spec["cluster"] = new JsonObject { ["kafka"] = new JsonObject { ["deleteTopics"] = true } }));
-        await WaitUntilAsync(() => f.Experiment("tidy")?["metadata"]?["finalizers"]?.AsArray().Any(x => x!.GetValue<string>() == "pipeline.efficient-reasoning.dev/topics") == true, "finalizer added");
+        await WaitUntilAsync(() => f.Stored("tidy")?["metadata"]?["finalizers"]?.AsArray().Any(x => x!.GetValue<string>() == "pipeline.efficient-reasoning.dev/topics") == true, "finalizer added");
         await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", "tidy");
-        await WaitUntilAsync(() => f.Experiment("tidy") is null, "the Experiment is gone");
+        await WaitUntilAsync(() => f.Stored("tidy") is null, "the Experiment is gone");
         Assert.Contains("delete ml/tidy", f.Topics.Calls);
         f.AssertRbacCoversEveryCall();
     }

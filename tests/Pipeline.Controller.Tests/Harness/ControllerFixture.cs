@@ -79,9 +79,10 @@ public sealed class ControllerFixture : IAsyncDisposable
         Client.CustomObjects.PatchNamespacedCustomObjectAsync(new k8s.Models.V1Patch(new JsonObject { ["spec"] = specPatch }.ToJsonString(), k8s.Models.V1Patch.PatchType.MergePatch),
             "pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", name);
 
-    public JsonObject? Experiment(string name) => Api.Store.Get("experiments", Ns, name);
+    /// <summary>The Experiment as the API server holds it now (status included).</summary>
+    public JsonObject? Stored(string name) => Api.Store.Get("experiments", Ns, name);
 
-    public JsonObject? Status(string name) => Experiment(name)?["status"] as JsonObject;
+    public JsonObject? Status(string name) => Stored(name)?["status"] as JsonObject;
 
     public string? Phase(string name) => Status(name)?["phase"]?.GetValue<string>();
 
