@@ -73,8 +73,9 @@ public static partial class ControllerHost
             return;
         }
         var election = options.LeaderElection;
-        // The pod's name (the chart passes POD_NAME); otherwise unique per process, so two replicas never share one.
-        var identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid():N}";
+        // Named, or the pod's name (the chart passes POD_NAME); otherwise unique per process, so two replicas never share one.
+        var identity = election.Identity is { Length: > 0 } named ? named
+            : Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : $"{Environment.MachineName}-{Guid.NewGuid():N}";
         var lease = new LeaseLock(services.GetRequiredService<IKubernetes>(), election.LeaseNamespace!, election.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {

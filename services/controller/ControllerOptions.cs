@@ -63,6 +63,8 @@ public sealed class LeaderElectionOptions
     public bool Enabled { get; set; }
     public string LeaseName { get; set; } = "pipeline-controller";
     public string? LeaseNamespace { get; set; }
+    /// <summary>This replica's name in the lease; defaults to POD_NAME (the chart sets it), else host name plus a GUID.</summary>
+    public string? Identity { get; set; }
     public int LeaseDurationSeconds { get; set; } = 15;
     public int RenewDeadlineSeconds { get; set; } = 10;
     public int RetryPeriodSeconds { get; set; } = 2;

@@ -10,26 +10,39 @@ public sealed class ControllerOperationsTests
     [Fact]
     public async Task TwoReplicas_OneLeads_TheOtherTakesOverWhenItStops()
     {
-        string[] election = ["--Controller:LeaderElection:Enabled=true", "--Controller:LeaderElection:LeaseNamespace=pipeline-system",
-            "--Controller:LeaderElection:LeaseDurationSeconds=2", "--Controller:LeaderElection:RenewDeadlineSeconds=1", "--Controller:LeaderElection:RetryPeriodSeconds=1"];
-        await using var f = await StartAsync(election);
-        await WaitUntilAsync(() => f.Api.Store.Get("leases", "pipeline-system", "pipeline-controller") is not null, "a lease");
-        var second = await f.StartControllerAsync(election);
+        // Timings loose enough that a loaded CI machine does not miss a renewal (which would hand the lease over early).
+        static string[] Election(string identity) => ["--Controller:LeaderElection:Enabled=true", "--Controller:LeaderElection:LeaseNamespace=pipeline-system",
+            $"--Controller:LeaderElection:Identity={identity}", "--Controller:LeaderElection:LeaseDurationSeconds=4",
+            "--Controller:LeaderElection:RenewDeadlineSeconds=3", "--Controller:LeaderElection:RetryPeriodSeconds=1"];
+        await using var f = await StartAsync(Election("first"));
+        await WaitUntilAsync(() => Holder(f) is not null, "a lease");
+        await f.StartControllerAsync(Election("second"));
         await f.CreateAsync(Experiment("led"));
         await WaitUntilAsync(() => f.Job("led", "learner") is not null, "the leader reconciles");
-        var holder = f.Api.Store.Get("leases", "pipeline-system", "pipeline-controller")!["spec"]!["holderIdentity"]!.GetValue<string>();
-        var gauges = await Task.WhenAll(f.Controllers.Select(LeaderGauge));
-        Assert.Equal(new[] { 1, 0 }, gauges);
+
+        // Exactly one replica reports itself leader, and it is the lease's holder.
+        string[] names = ["first", "second"];
+        var holder = await WaitForAsync(async () =>
+        {
+            var gauges = await Task.WhenAll(f.Controllers.Select(LeaderGauge));
+            var leader = Holder(f);
+            return gauges.Sum() == 1 && leader == names[Array.IndexOf(gauges, 1)] ? leader : null;
+        }, "one leader, the lease's holder");
 
         // The leader stops; the follower takes the lease and carries on.
-        await f.Controllers[0].DisposeAsync();
-        f.Controllers.RemoveAt(0);
-        await WaitUntilAsync(() => f.Api.Store.Get("leases", "pipeline-system", "pipeline-controller")!["spec"]!["holderIdentity"]!.GetValue<string>() != holder, "a new holder");
+        var leaderIndex = Array.IndexOf(names, holder);
+        var follower = f.Controllers[1 - leaderIndex];
+        await f.Controllers[leaderIndex].DisposeAsync();
+        f.Controllers.RemoveAt(leaderIndex);
+        await WaitUntilAsync(() => Holder(f) == names[1 - leaderIndex], "the follower holds the lease");
         f.Api.Store.Delete("jobs", Ns, "led-reward");
         await WaitUntilAsync(() => f.Job("led", "reward") is not null, "the new leader re-creates a deleted Job");
-        Assert.Equal(1, await LeaderGauge(second));
+        Assert.Equal(1, await LeaderGauge(follower));
         f.AssertRbacCoversEveryCall();
     }
+
+    private static string? Holder(ControllerFixture f) =>
+        f.Api.Store.Get("leases", "pipeline-system", "pipeline-controller")?["spec"]?["holderIdentity"]?.GetValue<string>();
 
     [Fact]
     public async Task Metrics_CountReconciles_AndExperimentsByPhase_AndProbesAnswer()

@@ -108,6 +108,19 @@ public sealed class ControllerFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls until <paramref name="probe"/> gives a value, and returns it.</summary>
+    public static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? patience = null) where T : class
+    {
+        var limit = patience ?? Patience;
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            if (await probe() is { } value) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {limit.TotalSeconds} s for: {what}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Every call the controller made so far is granted by its RBAC (tests/Shared/ControllerRbac.cs, which the
     /// chart's rules are compared with): the chart never lacks a right the controller needs.</summary>
     public void AssertRbacCoversEveryCall()
