@@ -25,14 +25,15 @@ public static partial class ControllerHost
         var builder = ServiceHost.CreateBuilder(args, DefaultPorts);
         var configuration = builder.Web.Configuration;
         var options = OptionsBinding.Bind<ControllerOptions>(configuration, ControllerOptions.Section, o => o.Validate());
-        // The admin client's own settings (security for the Admin API), as the services take theirs.
+        // The controller's own librdkafka settings (as the services take theirs), under each experiment's (KafkaConnections).
         var kafkaSettings = OptionsBinding.Bind<KafkaOptions>(configuration, KafkaOptions.Section).Settings;
         var client = new Kubernetes(ClientConfiguration(options));
 
         builder.Web.Services.AddSingleton(options);
         builder.Web.Services.AddSingleton<IKubernetes>(client);
-        builder.Web.Services.AddSingleton(overrides?.Topics ?? new KafkaTopicAdmin(kafkaSettings));
-        builder.Web.Services.AddSingleton(overrides?.Evaluations ?? new KafkaEvalTopicReader(kafkaSettings));
+        builder.Web.Services.AddSingleton(new KafkaConnections(client, options, kafkaSettings));
+        builder.Web.Services.AddSingleton(overrides?.Topics ?? new KafkaTopicAdmin());
+        builder.Web.Services.AddSingleton(overrides?.Evaluations ?? new KafkaEvalTopicReader());
         builder.Web.Services.AddSingleton<IProgressSource>(_ => overrides?.ProgressAddress is { } address ? new GrpcProgressSource(address) : GrpcProgressSource.For(options));
         builder.Web.Services.AddSingleton<ControllerMetrics>();
         builder.Web.Services.AddSingleton<Reconciler>();

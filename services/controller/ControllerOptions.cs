@@ -31,6 +31,10 @@ public sealed class ControllerOptions
     /// <summary>Create topics through the Kafka Admin API (true in a cluster; false when the brokers auto-create them).</summary>
     public bool CreateTopics { get; set; } = true;
 
+    /// <summary>Read an experiment's spec.cluster.kafka credentialsSecret and caSecret for the controller's own Kafka
+    /// clients (needs get on Secrets); false: the controller connects with its own --Kafka:Settings only.</summary>
+    public bool ReadKafkaSecrets { get; set; } = true;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

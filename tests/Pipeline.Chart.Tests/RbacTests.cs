@@ -62,6 +62,17 @@ public class RbacTests
     }
 
     [Fact]
+    public void Without_reading_experiment_secrets_there_is_no_right_on_secrets_and_the_controller_is_told()
+    {
+        var rendered = Rendered.With("default-values.yaml", true, "--set", "kafka.readExperimentSecrets=false");
+        var expected = new SortedSet<string>(ControllerRules.Where(r => r != "|secrets|get"), StringComparer.Ordinal);
+        Assert.Equal(ControllerRules.Count - 1, expected.Count);
+        Assert.Equal(expected, RulesOf(rendered.Single("ClusterRole", "pipeline-controller")));
+        Assert.Contains("--Controller:ReadKafkaSecrets=false", rendered.ControllerArgs);
+        Assert.DoesNotContain("--Controller:ReadKafkaSecrets=false", Rendered.With("default-values.yaml").ControllerArgs);
+    }
+
+    [Fact]
     public void No_rbac_objects_when_rbac_create_is_false()
     {
         var rendered = Rendered.With("default-values.yaml", true, "--set", "rbac.create=false");

@@ -167,31 +167,6 @@ public sealed class ControllerLifecycleTests
     }
 
     [Fact]
-    public async Task KafkaUnavailable_IsDegraded_ThenRecovers()
-    {
-        await using var f = await StartAsync();
-        f.Topics.Unavailable = "Local: Broker transport failure";
-        await f.CreateAsync(Experiment("wait"));
-        await WaitUntilAsync(() => f.Condition("wait", "Degraded")?["reason"]?.GetValue<string>() == "KafkaUnavailable", "Degraded");
-        Assert.Contains("Broker transport failure", f.Condition("wait", "Degraded")!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(0, f.Api.Requests.Count("create", "jobs"));
-        f.Topics.Unavailable = null;
-        await WaitUntilAsync(() => f.Job("wait", "learner") is not null && f.Condition("wait", "Degraded")?["status"]?.GetValue<string>() == "False", "recovered");
-    }
-
-    [Fact]
-    public async Task TopicsFinalizer_DeletesTheTopics_BeforeTheExperimentGoes()
-    {
-        await using var f = await StartAsync();
-        await f.CreateAsync(Experiment("tidy", spec => spec["cluster"] = new JsonObject { ["kafka"] = new JsonObject { ["deleteTopics"] = true } }));
-        await WaitUntilAsync(() => f.Stored("tidy")?["metadata"]?["finalizers"]?.AsArray().Any(x => x!.GetValue<string>() == "pipeline.efficient-reasoning.dev/topics") == true, "finalizer added");
-        await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", "tidy");
-        await WaitUntilAsync(() => f.Stored("tidy") is null, "the Experiment is gone");
-        Assert.Contains("delete ml/tidy", f.Topics.Calls);
-        f.AssertRbacCoversEveryCall();
-    }
-
-    [Fact]
     public async Task ChangedPodSettings_OfRunningJobs_AreReportedAsDegraded()
     {
         await using var f = await StartAsync();

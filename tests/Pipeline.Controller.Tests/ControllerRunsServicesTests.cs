@@ -25,7 +25,7 @@ public sealed class ControllerRunsServicesTests
         await using var f = await StartAsync();
         await using var kubelet = new LocalKubelet(f.Api, Ns, kafka.BootstrapServers, root);
         f.ProgressAddress = (_, service) => kubelet.Address(service);
-        f.Evaluations = new Pipeline.Services.Controller.Cluster.KafkaEvalTopicReader(new Dictionary<string, string>());
+        f.Evaluations = new Pipeline.Services.Controller.Cluster.KafkaEvalTopicReader();
         await f.Controllers[0].DisposeAsync();
         f.Controllers.Clear();
         await f.StartControllerAsync();

@@ -20,6 +20,9 @@ internal static class ControllerRbac
         ("", ["configmaps"], ["get", "create", "update"]),
         ("", ["services", "persistentvolumeclaims"], ["create"]),
         ("", ["pods"], ["list"]),
+        // An experiment's Kafka credentials and CA (spec.cluster.kafka.credentialsSecret, caSecret), read by name only;
+        // the chart leaves this rule out with kafka.readExperimentSecrets=false (Pipeline.Chart.Tests.RbacTests).
+        ("", ["secrets"], ["get"]),
         ("", ["events"], ["create"]),
     ];
 

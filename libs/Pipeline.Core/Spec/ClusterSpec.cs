@@ -97,11 +97,11 @@ public sealed class ClusterKafkaSpec
     [Description("SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. Required with a SASL protocol.")]
     public KafkaSaslMechanism? SaslMechanism { get; set; }
 
-    [Description("Name of a Secret in the experiment's namespace with keys 'username' and 'password'. Required with a SASL protocol.")]
+    [Description("Name of a Secret in the experiment's namespace with keys 'username' and 'password'. Required with a SASL protocol. The services' pods read it, and the controller creates and deletes the topics with it.")]
     [Pattern(@"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "is not a Secret name")]
     public string? CredentialsSecret { get; set; }
 
-    [Description("Name of a Secret with key 'ca.crt': the CA that signed the brokers' certificates (SSL, SASL_SSL). Default: the system's CAs.")]
+    [Description("Name of a Secret with key 'ca.crt': the CA that signed the brokers' certificates (SSL, SASL_SSL); the controller uses it too. Default: the system's CAs.")]
     [Pattern(@"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "is not a Secret name")]
     public string? CaSecret { get; set; }
 

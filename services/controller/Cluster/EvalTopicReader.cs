@@ -9,7 +9,7 @@ namespace Pipeline.Services.Controller.Cluster;
 public interface IEvaluationHistory
 {
     /// <summary>The newest result of each evaluation set (by step); empty when the topic cannot be read.</summary>
-    Task<IReadOnlyList<EvalResult>> LatestAsync(string @namespace, string experiment, string bootstrapServers, ClusterKafkaSpec kafka, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EvalResult>> LatestAsync(string @namespace, string experiment, KafkaConnection connection, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -17,28 +17,28 @@ public interface IEvaluationHistory
 /// controller uses it once an experiment has finished, when the evaluator, which reported over gRPC while it ran, has
 /// exited: its final results are on the topic for good.
 /// </summary>
-public sealed class KafkaEvalTopicReader(IReadOnlyDictionary<string, string> settings) : IEvaluationHistory
+public sealed class KafkaEvalTopicReader : IEvaluationHistory
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
-    public Task<IReadOnlyList<EvalResult>> LatestAsync(string @namespace, string experiment, string bootstrapServers, ClusterKafkaSpec kafka, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EvalResult>> LatestAsync(string @namespace, string experiment, KafkaConnection connection, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(connection);
         // Confluent's consumer is synchronous; one short read on a worker thread.
-        return Task.Run(() => Read(Topics.Qualified(@namespace, experiment, Topics.Eval.Name), bootstrapServers, kafka, cancellationToken), cancellationToken);
+        return Task.Run(() => Read(Topics.Qualified(@namespace, experiment, Topics.Eval.Name), connection, cancellationToken), cancellationToken);
     }
 
-    private IReadOnlyList<EvalResult> Read(string topic, string bootstrapServers, ClusterKafkaSpec kafka, CancellationToken cancellationToken)
+    private static IReadOnlyList<EvalResult> Read(string topic, KafkaConnection connection, CancellationToken cancellationToken)
     {
         var config = new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers,
+            BootstrapServers = connection.BootstrapServers,
             GroupId = $"pipeline-controller-{Guid.NewGuid():N}",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
             EnablePartitionEof = true,
         };
-        KafkaBus.ApplySettings(config, KafkaTopicAdmin.Settings(settings, kafka));
+        KafkaBus.ApplySettings(config, connection.Settings);
         using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
         consumer.Subscribe(topic);
         var latest = new Dictionary<string, EvalResult>(StringComparer.Ordinal);

@@ -37,10 +37,15 @@ public static class ConditionReasons
     public const string ConfigurationError = "ConfigurationError";
     public const string JobFailed = "JobFailed";
     public const string KafkaUnavailable = "KafkaUnavailable";
+    public const string KafkaMisconfigured = "KafkaMisconfigured";
     public const string PodsRetrying = "PodsRetrying";
     public const string ApiError = "ApiError";
     public const string ClusterSettingsChanged = "ClusterSettingsChanged";
     public const string AsExpected = "AsExpected";
+
+    /// <summary>An event's reason, not a condition's: the topics finalizer gave up because the experiment's Kafka
+    /// settings could no longer be resolved (its Secret was deleted first).</summary>
+    public const string TopicsNotDeleted = "TopicsNotDeleted";
 }
 
 /// <summary>The values of status.phase.</summary>

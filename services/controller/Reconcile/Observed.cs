@@ -22,7 +22,7 @@ public sealed record Observed
     public IReadOnlyList<string>? Topics { get; init; }
 
     /// <summary>Why the Kafka topics could not be created, when they could not.</summary>
-    public string? KafkaError { get; init; }
+    public KafkaProblem? KafkaError { get; init; }
 
     /// <summary>An API call that failed while applying the desired objects.</summary>
     public string? ApiError { get; init; }
@@ -30,3 +30,7 @@ public sealed record Observed
     /// <summary>Which running Jobs were built from other pod settings than the spec now asks for.</summary>
     public string? TemplateDrift { get; init; }
 }
+
+/// <summary>Why the topics could not be created: <see cref="Crd.ConditionReasons.KafkaUnavailable"/> (the brokers) or
+/// <see cref="Crd.ConditionReasons.KafkaMisconfigured"/> (the experiment's Kafka settings or Secrets).</summary>
+public sealed record KafkaProblem(string Reason, string Message);

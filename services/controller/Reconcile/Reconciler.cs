@@ -15,8 +15,8 @@ namespace Pipeline.Services.Controller.Reconcile;
 /// objects (pure functions), create what is missing, patch what must change (suspension, rollout parallelism, the
 /// spec ConfigMap), and write the status only when it changed. Safe to run any number of times.
 /// </summary>
-public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, IProgressSource progress, IEvaluationHistory history, ControllerOptions options,
-    ControllerMetrics metrics, ILogger<Reconciler> log, TimeProvider? clock = null)
+public sealed partial class Reconciler(IKubernetes client, KafkaConnections connections, ITopicAdmin topics, IProgressSource progress, IEvaluationHistory history,
+    ControllerOptions options, ControllerMetrics metrics, ILogger<Reconciler> log, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -65,8 +65,7 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         if (decision.Status.Phase == Crd.Phases.Succeeded && experiment.Status.Phase != Crd.Phases.Succeeded)
         {
             // The evaluator has exited: its final results (perhaps newer than the last poll) are on the eval topic.
-            var kafka = experiment.Document!.Spec.Cluster.Kafka;
-            var final = await history.LatestAsync(experiment.Namespace, experiment.Name, PodTemplates.BootstrapServers(kafka, options), kafka, cancellationToken).ConfigureAwait(false);
+            var final = await FinalEvaluationsAsync(experiment, cancellationToken).ConfigureAwait(false);
             if (final.Count > 0) decision = StatusBuilder.Build(experiment, observed with { Evaluations = final }, now, interval);
         }
         if (kafkaError is null)
@@ -103,23 +102,43 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
             .ToDictionary(j => j.Metadata.Labels[ExperimentResource.ComponentLabel], StringComparer.Ordinal);
     }
 
-    private async Task<(IReadOnlyList<string>? Topics, string? Error)> EnsureTopicsAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string>? Topics, KafkaProblem? Error)> EnsureTopicsAsync(ExperimentObject experiment, CancellationToken cancellationToken)
     {
         if (experiment.Status.Topics is { Count: > 0 } known) return (known, null);
         if (!options.CreateTopics) return (null, null);
         var kafka = experiment.Document!.Spec.Cluster.Kafka;
-        var servers = PodTemplates.BootstrapServers(kafka, options);
-        if (servers.Length == 0)
-            return (null, "no Kafka bootstrap servers: set spec.cluster.kafka.bootstrapServers or the chart's kafka.bootstrapServers");
+        KafkaConnection? connection = null;
         try
         {
-            return (await topics.EnsureAsync(experiment.Namespace, experiment.Name, servers, kafka, cancellationToken).ConfigureAwait(false), null);
+            connection = await connections.ResolveAsync(experiment.Namespace, kafka, cancellationToken).ConfigureAwait(false);
+            return (await topics.EnsureAsync(experiment.Namespace, experiment.Name, connection, kafka, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (KafkaSettingsException e)
+        {
+            metrics.ReconcileErrors.WithLabels("kafka").Inc();
+            LogKafka(experiment.Name, e.Message);
+            return (null, new KafkaProblem(Crd.ConditionReasons.KafkaMisconfigured, e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.ReconcileErrors.WithLabels("kafka").Inc();
             LogKafka(experiment.Name, e.Message);
-            return (null, $"{servers}: {e.Message}");
+            return (null, new KafkaProblem(Crd.ConditionReasons.KafkaUnavailable, connection is null ? e.Message : $"{connection.BootstrapServers}: {e.Message}"));
+        }
+    }
+
+    /// <summary>The eval topic's newest results; none when the experiment's Kafka settings cannot be resolved.</summary>
+    private async Task<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>> FinalEvaluationsAsync(ExperimentObject experiment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await connections.ResolveAsync(experiment.Namespace, experiment.Document!.Spec.Cluster.Kafka, cancellationToken).ConfigureAwait(false);
+            return await history.LatestAsync(experiment.Namespace, experiment.Name, connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaSettingsException e)
+        {
+            LogKafka(experiment.Name, e.Message);
+            return [];
         }
     }
 
@@ -231,7 +250,16 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
         {
             try
             {
-                await topics.DeleteAsync(experiment.Namespace, experiment.Name, PodTemplates.BootstrapServers(kafka, options), kafka, cancellationToken).ConfigureAwait(false);
+                var connection = await connections.ResolveAsync(experiment.Namespace, kafka, cancellationToken).ConfigureAwait(false);
+                await topics.DeleteAsync(experiment.Namespace, experiment.Name, connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaSettingsException e)
+            {
+                // Its Secret went first (as when the namespace is deleted): waiting cannot help, and a finalizer that
+                // never clears would hold the namespace in Terminating. The topics stay; the Warning event says so.
+                LogKafka(experiment.Name, e.Message);
+                await RecordEventAsync(experiment, "Warning", ConditionReasons.TopicsNotDeleted,
+                    $"the Kafka topics were left in place: {e.Message}", cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -272,10 +300,16 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
 
     /// <summary>A Kubernetes Event on the Experiment for each phase change (<c>kubectl describe experiment</c> lists
     /// them); Warning for failures. An event that cannot be written is not worth failing the reconcile for.</summary>
-    private async Task RecordEventAsync(ExperimentObject experiment, ExperimentStatus status, CancellationToken cancellationToken)
+    private Task RecordEventAsync(ExperimentObject experiment, ExperimentStatus status, CancellationToken cancellationToken)
     {
         var cause = status.Conditions.FirstOrDefault(c => c.Type == status.Phase && c.Status == "True")
             ?? status.Conditions.FirstOrDefault(c => c.Type == Crd.ConditionTypes.Running);
+        return RecordEventAsync(experiment, status.Phase == Crd.Phases.Failed ? "Warning" : "Normal", cause?.Reason ?? status.Phase ?? "",
+            $"{status.Phase}: {cause?.Message}", cancellationToken);
+    }
+
+    private async Task RecordEventAsync(ExperimentObject experiment, string type, string reason, string message, CancellationToken cancellationToken)
+    {
         var now = _clock.GetUtcNow().UtcDateTime;
         var @event = new Corev1Event
         {
@@ -285,9 +319,9 @@ public sealed partial class Reconciler(IKubernetes client, ITopicAdmin topics, I
                 ApiVersion = ExperimentResource.ApiVersion, Kind = ExperimentResource.Kind, Name = experiment.Name,
                 NamespaceProperty = experiment.Namespace, Uid = experiment.Metadata.Uid,
             },
-            Type = status.Phase == Crd.Phases.Failed ? "Warning" : "Normal",
-            Reason = cause?.Reason ?? status.Phase,
-            Message = $"{status.Phase}: {cause?.Message}",
+            Type = type,
+            Reason = reason,
+            Message = message,
             Source = new V1EventSource { Component = ExperimentResource.ManagedBy },
             FirstTimestamp = now,
             LastTimestamp = now,

@@ -121,7 +121,7 @@ public static class StatusBuilder
     private static (bool, string, string) Degraded(ExperimentObject experiment, Observed observed, ExperimentStatus status)
     {
         if (observed.KafkaError is { } kafka)
-            return (true, ConditionReasons.KafkaUnavailable, $"cannot create the Kafka topics: {kafka}");
+            return (true, kafka.Reason, $"cannot create the Kafka topics: {kafka.Message}");
         if (observed.ApiError is { } api)
             return (true, ConditionReasons.ApiError, api);
         if (observed.TemplateDrift is { } drift)

@@ -16,6 +16,16 @@ public sealed class CrdTests
     }
 
     [Fact]
+    public void EveryReasonConstant_IsDocumented()
+    {
+        var docs = File.ReadAllText(RepoPaths.InRepo("docs/kubernetes.md"));
+        var reasons = typeof(ConditionReasons).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.NotEmpty(reasons);
+        var undocumented = reasons.Where(r => !docs.Contains($"`{r}`", StringComparison.Ordinal)).ToList();
+        Assert.True(undocumented.Count == 0, $"docs/kubernetes.md does not name: {string.Join(", ", undocumented)}");
+    }
+
+    [Fact]
     public void EverySpecField_HasADescription_ForKubectlExplain()
     {
         var spec = Schema()["spec"];

@@ -28,6 +28,7 @@ public sealed class ResourceTable
         new("", "v1", "services", "Service", Namespaced: true, HasStatus: true),
         new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", Namespaced: true, HasStatus: true),
         new("", "v1", "pods", "Pod", Namespaced: true, HasStatus: true),
+        new("", "v1", "secrets", "Secret", Namespaced: true, HasStatus: false),
         new("", "v1", "events", "Event", Namespaced: true, HasStatus: false),
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, HasStatus: false),
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true, HasStatus: false),

@@ -151,6 +151,6 @@ public sealed class ControllerFixture : IAsyncDisposable
 /// <summary>An eval topic with nothing on it.</summary>
 public sealed class NoEvaluations : Pipeline.Services.Controller.Cluster.IEvaluationHistory
 {
-    public Task<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>> LatestAsync(string @namespace, string experiment, string bootstrapServers,
-        Pipeline.Core.Spec.ClusterKafkaSpec kafka, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>>([]);
+    public Task<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>> LatestAsync(string @namespace, string experiment,
+        Pipeline.Services.Controller.Cluster.KafkaConnection connection, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Pipeline.Contracts.V1.EvalResult>>([]);
 }
