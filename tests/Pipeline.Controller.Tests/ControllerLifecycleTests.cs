@@ -66,6 +66,7 @@ public sealed class ControllerLifecycleTests
         Assert.Equal("Completed", f.Condition("quick", "Succeeded")!["reason"]!.GetValue<string>());
 
         // Deleting the Experiment deletes everything it owns (the garbage collector follows the owner references).
+        // A reconcile that read the Experiment just before may still create an object; the collector removes it too.
         await f.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("pipeline.efficient-reasoning.dev", "v1alpha1", Ns, "experiments", "quick");
         Assert.Empty(f.Api.Store.List("jobs", Ns));
         Assert.Empty(f.Api.Store.List("configmaps", Ns));

@@ -316,6 +316,27 @@ public sealed partial class FakeApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_object_created_for_an_owner_that_is_gone_is_collected_at_once()
+    {
+        var exp = Node(await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Experiment("quick"), Group, Version, Ns, "experiments"));
+        var uid = exp["metadata"]!["uid"]!.GetValue<string>();
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, Ns, "experiments", "quick");
+        var late = Job("learner");
+        late.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = $"{Group}/{Version}", Kind = "Experiment", Name = "quick", Uid = uid }];
+
+        var created = await _client.BatchV1.CreateNamespacedJobAsync(late, Ns);
+
+        Assert.Equal("learner", created.Metadata.Name);
+        Assert.Empty((await _client.BatchV1.ListNamespacedJobAsync(Ns)).Items);
+        // An owner that still exists keeps its dependents.
+        var kept = ConfigMap("kept");
+        var live = Node(await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Experiment("live"), Group, Version, Ns, "experiments"));
+        kept.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = $"{Group}/{Version}", Kind = "Experiment", Name = "live", Uid = live["metadata"]!["uid"]!.GetValue<string>() }];
+        await _client.CoreV1.CreateNamespacedConfigMapAsync(kept, Ns);
+        Assert.Equal(["kept"], Names(await _client.CoreV1.ListNamespacedConfigMapAsync(Ns)));
+    }
+
+    [Fact]
     public async Task Orphan_propagation_keeps_dependents_and_drops_their_owner_reference()
     {
         var exp = Node(await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Experiment("quick"), Group, Version, Ns, "experiments"));

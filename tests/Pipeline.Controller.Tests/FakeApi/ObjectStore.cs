@@ -112,9 +112,16 @@ public sealed partial class ObjectStore
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
             meta.Remove("deletionGracePeriodSeconds");
-            return Store(key, obj, "ADDED");
+            var created = Store(key, obj, "ADDED");
+            // The garbage collector again: an object created for owners that are all gone (a controller acting on an
+            // owner it read just before its deletion) is deleted right after (ADDED, then DELETED).
+            if (meta["ownerReferences"] is JsonArray { Count: > 0 } owners && owners.All(o => !UidExists(o?["uid"]?.GetValue<string>())))
+                Remove(key);
+            return created;
         }
     }
+
+    private bool UidExists(string? uid) => uid is not null && _objects.Values.Any(o => o["metadata"]?["uid"]?.GetValue<string>() == uid);
 
     /// <summary>
     /// PUT on the object (<paramref name="statusOnly"/> false) or on /status (true). A resourceVersion in the body
