@@ -39,6 +39,9 @@ public static class ConditionReasons
     public const string KafkaUnavailable = "KafkaUnavailable";
     public const string KafkaMisconfigured = "KafkaMisconfigured";
     public const string PodsRetrying = "PodsRetrying";
+    public const string ImagePullFailed = "ImagePullFailed";
+    public const string PodConfigError = "PodConfigError";
+    public const string PodsUnschedulable = "PodsUnschedulable";
     public const string ApiError = "ApiError";
     public const string ClusterSettingsChanged = "ClusterSettingsChanged";
     public const string AsExpected = "AsExpected";

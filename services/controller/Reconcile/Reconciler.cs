@@ -47,8 +47,9 @@ public sealed partial class Reconciler(IKubernetes client, KafkaConnections conn
         await SyncFinalizerAsync(experiment, cancellationToken).ConfigureAwait(false);
         var (topicNames, kafkaError) = await EnsureTopicsAsync(experiment, cancellationToken).ConfigureAwait(false);
         var jobs = await ListJobsAsync(experiment, cancellationToken).ConfigureAwait(false);
-        // Pods only say why one failed: read them only when a Job has seen a failure, not on every progress poll.
-        IReadOnlyList<V1Pod> pods = jobs.Values.Any(j => j.Status?.Failed > 0 || j.Status?.Conditions?.Any(c => c.Type == "Failed") == true)
+        // Pods say why one failed or why one does not start: read them only then, not on every progress poll.
+        IReadOnlyList<V1Pod> pods = jobs.Values.Any(j => j.Status?.Failed > 0 || j.Status?.Conditions?.Any(c => c.Type == "Failed") == true
+                || (j.Spec.Suspend != true && j.Status?.Active > (j.Status?.Ready ?? 0)))
             ? (await client.CoreV1.ListNamespacedPodAsync(experiment.Namespace, labelSelector: Labels.SelectorText(experiment.Name), cancellationToken: cancellationToken).ConfigureAwait(false)).Items.ToList()
             : [];
         var observed = new Observed { Jobs = jobs, Pods = pods, Topics = topicNames, KafkaError = kafkaError };

@@ -126,6 +126,8 @@ public static class StatusBuilder
             return (true, ConditionReasons.ApiError, api);
         if (observed.TemplateDrift is { } drift)
             return (true, ConditionReasons.ClusterSettingsChanged, drift);
+        if (StuckPods.Diagnose(observed.Pods) is { } stuck)
+            return (true, stuck.Reason, stuck.Message);
         var retrying = status.Services.Where(s => s.Failed > 0 && s.State != Phases.Failed).ToList();
         if (retrying.Count > 0)
         {
