@@ -1,5 +1,6 @@
 using k8s.Models;
 using Pipeline.Core.Spec;
+using Pipeline.Services.Controller.Cluster;
 using Pipeline.Services.Controller.Crd;
 
 namespace Pipeline.Services.Controller.Reconcile;
@@ -140,16 +141,15 @@ internal static class PodTemplates
             $"--Kafka:Provisioning={(options.CreateTopics ? "Admin" : "AutoCreate")}",
         };
         if (mountsRun) args.Add($"--run-dir={RunDirectory(experiment.Name)}");
-        if (kafka.SecurityProtocol != KafkaSecurityProtocol.Plaintext)
-            args.Add($"--Kafka:Settings:security.protocol={EnumNames.Name(kafka.SecurityProtocol)}");
-        if (kafka.SaslMechanism is { } mechanism)
+        // The same security settings the controller's own clients use (KafkaConnections).
+        args.AddRange(KafkaConnections.Settings(new Dictionary<string, string>(), kafka).Select(s => $"--Kafka:Settings:{s.Key}={s.Value}"));
+        if (kafka.SaslMechanism is not null)
         {
-            args.Add($"--Kafka:Settings:sasl.mechanism={EnumNames.Name(mechanism)}");
             // $(VAR) is expanded by the kubelet from the container's environment (the Secret), never stored in the Job.
             args.Add("--Kafka:Settings:sasl.username=$(KAFKA_USERNAME)");
             args.Add("--Kafka:Settings:sasl.password=$(KAFKA_PASSWORD)");
         }
-        if (kafka.CaSecret is { Length: > 0 }) args.Add($"--Kafka:Settings:ssl.ca.location={KafkaCaMount}/ca.crt");
+        if (kafka.CaSecret is { Length: > 0 }) args.Add($"--Kafka:Settings:ssl.ca.location={KafkaCaMount}/{KafkaConnections.CaKey}");
 
         var pod = PodSpecOf(spec.Cluster.Services, service);
         var section = char.ToUpperInvariant(service[0]) + service[1..];
@@ -174,8 +174,8 @@ internal static class PodTemplates
         if (kafka.SaslMechanism is null || kafka.CredentialsSecret is not { Length: > 0 } secret) return null;
         return
         [
-            new V1EnvVar { Name = "KAFKA_USERNAME", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = "username" } } },
-            new V1EnvVar { Name = "KAFKA_PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = "password" } } },
+            new V1EnvVar { Name = "KAFKA_USERNAME", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = KafkaConnections.UsernameKey } } },
+            new V1EnvVar { Name = "KAFKA_PASSWORD", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = KafkaConnections.PasswordKey } } },
         ];
     }
 

@@ -114,17 +114,13 @@ public sealed partial class Reconciler(IKubernetes client, KafkaConnections conn
             connection = await connections.ResolveAsync(experiment.Namespace, kafka, cancellationToken).ConfigureAwait(false);
             return (await topics.EnsureAsync(experiment.Namespace, experiment.Name, connection, kafka, cancellationToken).ConfigureAwait(false), null);
         }
-        catch (KafkaSettingsException e)
-        {
-            metrics.ReconcileErrors.WithLabels("kafka").Inc();
-            LogKafka(experiment.Name, e.Message);
-            return (null, new KafkaProblem(Crd.ConditionReasons.KafkaMisconfigured, e.Message));
-        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.ReconcileErrors.WithLabels("kafka").Inc();
             LogKafka(experiment.Name, e.Message);
-            return (null, new KafkaProblem(Crd.ConditionReasons.KafkaUnavailable, connection is null ? e.Message : $"{connection.BootstrapServers}: {e.Message}"));
+            return (null, e is KafkaSettingsException
+                ? new KafkaProblem(Crd.ConditionReasons.KafkaMisconfigured, e.Message)
+                : new KafkaProblem(Crd.ConditionReasons.KafkaUnavailable, connection is null ? e.Message : $"{connection.BootstrapServers}: {e.Message}"));
         }
     }
 

@@ -126,7 +126,7 @@ public static class StatusBuilder
             return (true, ConditionReasons.ApiError, api);
         if (observed.TemplateDrift is { } drift)
             return (true, ConditionReasons.ClusterSettingsChanged, drift);
-        if (StuckPods.Diagnose(observed.Pods) is { } stuck)
+        if (PodDiagnosis.Stuck(observed.Pods) is { } stuck)
             return (true, stuck.Reason, stuck.Message);
         var retrying = status.Services.Where(s => s.Failed > 0 && s.State != Phases.Failed).ToList();
         if (retrying.Count > 0)
@@ -135,7 +135,7 @@ public static class StatusBuilder
             var parts = retrying.Select(s =>
             {
                 var limit = PodTemplates.PodSpecOf(spec.Cluster.Services, s.Service).BackoffLimit;
-                var why = LastTermination(observed.Pods, s.Service) is { } t ? $" (last: {t})" : "";
+                var why = PodDiagnosis.LastTermination(observed.Pods, s.Service) is { } t ? $" (last: {t})" : "";
                 return $"{s.Service}: {s.Failed} pod(s) failed{why}, retrying within backoffLimit {limit}";
             });
             return (true, ConditionReasons.PodsRetrying, string.Join("; ", parts));
@@ -224,23 +224,7 @@ public static class StatusBuilder
         var what = failed.Reason == "PodFailurePolicy"
             ? $"{service} refused its configuration (exit code 2); fix the spec or the controller's settings"
             : $"{service} failed: {failed.Message ?? failed.Reason}";
-        return LastTermination(pods, service) is { } last ? $"{what}; last pod: {last}" : what;
-    }
-
-    /// <summary>The newest failed container of a service: reason, exit code and the first line of its message.</summary>
-    private static string? LastTermination(IReadOnlyList<V1Pod> pods, string service)
-    {
-        var terminated = pods
-            .Where(p => p.Metadata.Labels is { } labels && labels.TryGetValue(ExperimentResource.ComponentLabel, out var component) && component == service)
-            .SelectMany(p => p.Status?.ContainerStatuses ?? [])
-            .Select(c => c.State?.Terminated ?? c.LastState?.Terminated)
-            .Where(t => t is { ExitCode: not 0 })
-            .OrderByDescending(t => t!.FinishedAt ?? DateTime.MinValue)
-            .FirstOrDefault();
-        if (terminated is null) return null;
-        var line = terminated.Message?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        var text = $"{terminated.Reason ?? "Error"}, exit code {terminated.ExitCode}";
-        return line is null ? text : $"{text}: {(line.Length > 300 ? line[..300] + "…" : line)}";
+        return PodDiagnosis.LastTermination(pods, service) is { } last ? $"{what}; last pod: {last}" : what;
     }
 
     private static DateTime? Deadline(int? seconds, DateTime? start) =>
