@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
-using k8s.Models;
 using Pipeline.Controller.Tests.Harness;
 using static Pipeline.Controller.Tests.Harness.ControllerFixture;
 
@@ -42,8 +40,8 @@ public sealed class ControllerKafkaTests
     public async Task SecuredKafka_TopicsAreCreated_WithTheExperimentsCredentialsAndCa()
     {
         await using var f = await StartAsync();
-        StoreSecret(f, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
-        StoreSecret(f, "kafka-ca", ("ca.crt", Pem));
+        f.Api.Store.UpsertSecret(Ns, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
+        f.Api.Store.UpsertSecret(Ns, "kafka-ca", ("ca.crt", Pem));
         await f.CreateAsync(Experiment("secure", Secured));
         await WaitUntilAsync(() => f.Job("secure", "learner") is not null, "Jobs once the topics exist");
 
@@ -63,7 +61,7 @@ public sealed class ControllerKafkaTests
     public async Task MissingSecret_IsDegradedKafkaMisconfigured_NamingIt_ThenRecoversWhenCreated()
     {
         await using var f = await StartAsync();
-        StoreSecret(f, "kafka-ca", ("ca.crt", Pem));
+        f.Api.Store.UpsertSecret(Ns, "kafka-ca", ("ca.crt", Pem));
         await f.CreateAsync(Experiment("nosecret", Secured));
         await WaitUntilAsync(() => f.Condition("nosecret", "Degraded")?["reason"]?.GetValue<string>() == "KafkaMisconfigured", "Degraded");
         Assert.Equal("cannot create the Kafka topics: Secret ml/kafka-credentials (spec.cluster.kafka.credentialsSecret) does not exist",
@@ -71,7 +69,7 @@ public sealed class ControllerKafkaTests
         Assert.Empty(f.Topics.Calls);
         Assert.Equal(0, f.Api.Requests.Count("create", "jobs"));
 
-        StoreSecret(f, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
+        f.Api.Store.UpsertSecret(Ns, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
         await WaitUntilAsync(() => f.Job("nosecret", "learner") is not null && f.Condition("nosecret", "Degraded")?["status"]?.GetValue<string>() == "False", "recovered");
     }
 
@@ -79,8 +77,8 @@ public sealed class ControllerKafkaTests
     public async Task SecretWithoutAKey_NamesTheKeyItLacks()
     {
         await using var f = await StartAsync();
-        StoreSecret(f, "kafka-credentials", ("user", "trainer"), ("password", "s3cret"));
-        StoreSecret(f, "kafka-ca", ("ca.crt", Pem));
+        f.Api.Store.UpsertSecret(Ns, "kafka-credentials", ("user", "trainer"), ("password", "s3cret"));
+        f.Api.Store.UpsertSecret(Ns, "kafka-ca", ("ca.crt", Pem));
         await f.CreateAsync(Experiment("nokey", Secured));
         await WaitUntilAsync(() => f.Condition("nokey", "Degraded")?["reason"]?.GetValue<string>() == "KafkaMisconfigured", "Degraded");
         Assert.Equal("cannot create the Kafka topics: Secret ml/kafka-credentials (spec.cluster.kafka.credentialsSecret) has no key \"username\" (expected keys: username, password)",
@@ -106,8 +104,8 @@ public sealed class ControllerKafkaTests
     public async Task TopicsFinalizer_GivesUp_WhenTheSecretIsGone_SoDeletionNeverHangs()
     {
         await using var f = await StartAsync();
-        StoreSecret(f, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
-        StoreSecret(f, "kafka-ca", ("ca.crt", Pem));
+        f.Api.Store.UpsertSecret(Ns, "kafka-credentials", ("username", "trainer"), ("password", "s3cret"));
+        f.Api.Store.UpsertSecret(Ns, "kafka-ca", ("ca.crt", Pem));
         await f.CreateAsync(Experiment("orphan", spec => { Secured(spec); spec["cluster"]!["kafka"]!["deleteTopics"] = true; }));
         await WaitUntilAsync(() => f.Job("orphan", "learner") is not null, "Jobs");
 
@@ -132,10 +130,4 @@ public sealed class ControllerKafkaTests
             },
         };
 
-    private static void StoreSecret(ControllerFixture f, string name, params (string Key, string Value)[] data) =>
-        f.Api.Store.Upsert("secrets", new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
-            Data = data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)),
-        });
 }

@@ -123,23 +123,14 @@ public sealed class ControllerLifecycleTests
         await using var f = await StartAsync();
         await f.CreateAsync(Experiment("oops"));
         await WaitUntilAsync(() => f.Job("oops", "learner") is not null, "Jobs");
-        f.Api.Store.Upsert("pods", new JsonObject
+        f.StorePod("oops", "learner", "oops-learner-x1", new JsonObject
         {
-            ["apiVersion"] = "v1", ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
+            ["phase"] = "Failed",
+            ["containerStatuses"] = new JsonArray(new JsonObject
             {
-                ["name"] = "oops-learner-x1", ["namespace"] = Ns,
-                ["labels"] = new JsonObject { ["pipeline.efficient-reasoning.dev/experiment"] = "oops", ["app.kubernetes.io/component"] = "learner" },
-            },
-            ["status"] = new JsonObject
-            {
-                ["phase"] = "Failed",
-                ["containerStatuses"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "learner", ["ready"] = false, ["restartCount"] = 0, ["image"] = "x", ["imageID"] = "",
-                    ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 2, ["reason"] = "Error", ["message"] = "learner: /opt/pipeline/models/tiny-reasoner: no config.json\n" } },
-                }),
-            },
+                ["name"] = "learner", ["ready"] = false, ["restartCount"] = 0, ["image"] = "x", ["imageID"] = "",
+                ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 2, ["reason"] = "Error", ["message"] = "learner: /opt/pipeline/models/tiny-reasoner: no config.json\n" } },
+            }),
         });
         f.Api.Store.FailJob(Ns, "oops-learner", reason: "PodFailurePolicy");
         await WaitUntilAsync(() => f.Phase("oops") == "Failed", "Failed");

@@ -13,7 +13,7 @@ public sealed class ControllerStuckPodsTests
     {
         await using var f = await StartAsync();
         await StartedButNotReadyAsync(f, "pull", "learner");
-        StorePod(f, "pull", "learner", "pull-learner-abc12", Waiting("ImagePullBackOff",
+        f.StorePod("pull", "learner", "pull-learner-abc12", Waiting("ImagePullBackOff",
             "Back-off pulling image \"ghcr.io/efficient-reasoning/pipeline-learner:0.1.0\"\nmore"));
 
         await WaitUntilAsync(() => Reason(f, "pull") == "ImagePullFailed", "Degraded ImagePullFailed");
@@ -32,7 +32,7 @@ public sealed class ControllerStuckPodsTests
     {
         await using var f = await StartAsync();
         await StartedButNotReadyAsync(f, "gpu", "rollout");
-        StorePod(f, "gpu", "rollout", "gpu-rollout-0-x", new JsonObject
+        f.StorePod("gpu", "rollout", "gpu-rollout-0-x", new JsonObject
         {
             ["phase"] = "Pending",
             ["conditions"] = new JsonArray(new JsonObject
@@ -51,8 +51,8 @@ public sealed class ControllerStuckPodsTests
     {
         await using var f = await StartAsync();
         await StartedButNotReadyAsync(f, "cfg", "reward");
-        StorePod(f, "cfg", "reward", "cfg-reward-q", Waiting("CreateContainerConfigError", "secret \"kafka-credentials\" not found"));
-        StorePod(f, "cfg", "reward", "cfg-reward-r", new JsonObject
+        f.StorePod("cfg", "reward", "cfg-reward-q", Waiting("CreateContainerConfigError", "secret \"kafka-credentials\" not found"));
+        f.StorePod("cfg", "reward", "cfg-reward-r", new JsonObject
         {
             ["phase"] = "Pending",
             ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable", ["message"] = "0/1 nodes" }),
@@ -94,18 +94,6 @@ public sealed class ControllerStuckPodsTests
             ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } },
         }),
     };
-
-    private static void StorePod(ControllerFixture f, string experiment, string service, string pod, JsonObject status) =>
-        f.Api.Store.Upsert("pods", new JsonObject
-        {
-            ["apiVersion"] = "v1", ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = pod, ["namespace"] = Ns,
-                ["labels"] = new JsonObject { ["pipeline.efficient-reasoning.dev/experiment"] = experiment, ["app.kubernetes.io/component"] = service },
-            },
-            ["status"] = status,
-        });
 
     private static string? Reason(ControllerFixture f, string name) => f.Condition(name, "Degraded")?["reason"]?.GetValue<string>();
 }

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Confluent.Kafka;
-using k8s.Models;
 using Pipeline.Bus;
 using Pipeline.Controller.Tests.FakeApi;
 using Pipeline.Core.Spec;
@@ -24,8 +22,8 @@ public sealed class KafkaConnectionsTests : IAsyncLifetime
     [Fact]
     public async Task SecretsResolveToSettings_ThatLibrdkafkaBuildsAnAdminClientAndAConsumerWith()
     {
-        Store("creds", ("username", "trainer"), ("password", "s3cret"));
-        Store("ca", ("ca.crt", SelfSignedPem()));
+        _api.Store.UpsertSecret("default", "creds", ("username", "trainer"), ("password", "s3cret"));
+        _api.Store.UpsertSecret("default", "ca", ("ca.crt", SelfSignedPem()));
         using var client = _api.CreateClient();
         var connections = new KafkaConnections(client, new ControllerOptions(), new Dictionary<string, string> { ["ssl.ca.location"] = "/nowhere/ca.crt" });
         var kafka = new ClusterKafkaSpec
@@ -48,7 +46,7 @@ public sealed class KafkaConnectionsTests : IAsyncLifetime
     [Fact]
     public async Task NotACertificate_IsRefusedByLibrdkafka_SoTheCheckAboveCanFail()
     {
-        Store("ca", ("ca.crt", "not a certificate"));
+        _api.Store.UpsertSecret("default", "ca", ("ca.crt", "not a certificate"));
         using var client = _api.CreateClient();
         var connections = new KafkaConnections(client, new ControllerOptions(), new Dictionary<string, string>());
         var connection = await connections.ResolveAsync("default", new ClusterKafkaSpec { BootstrapServers = "127.0.0.1:1", SecurityProtocol = KafkaSecurityProtocol.Ssl, CaSecret = "ca" }, CancellationToken.None);
@@ -66,13 +64,6 @@ public sealed class KafkaConnectionsTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<KafkaSettingsException>(() => connections.ResolveAsync("default", new ClusterKafkaSpec(), CancellationToken.None));
         Assert.Contains("spec.cluster.kafka.bootstrapServers", e.Message, StringComparison.Ordinal);
     }
-
-    private void Store(string name, params (string Key, string Value)[] data) =>
-        _api.Store.Upsert("secrets", new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
-            Data = data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)),
-        });
 
     private static string SelfSignedPem()
     {

@@ -56,6 +56,14 @@ public sealed partial class ObjectStore
     public JsonObject Upsert<T>(string resource, T obj) =>
         Upsert(resource, JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject());
 
+    /// <summary>A Secret as a user would create it: each value stored as UTF-8 (base64 on the wire).</summary>
+    public JsonObject UpsertSecret(string ns, string name, params (string Key, string Value)[] data) =>
+        Upsert("secrets", new k8s.Models.V1Secret
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Data = data.ToDictionary(d => d.Key, d => System.Text.Encoding.UTF8.GetBytes(d.Value)),
+        });
+
     /// <summary>Replaces the status of a stored object, as the controller that owns it would (MODIFIED).</summary>
     public JsonObject UpdateStatus(string resource, string ns, string name, JsonObject status) =>
         Modify(resource, ns, name, o => o["status"] = status.DeepClone());

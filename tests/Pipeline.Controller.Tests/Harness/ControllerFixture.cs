@@ -97,6 +97,19 @@ public sealed class ControllerFixture : IAsyncDisposable
     public void Run(string name, string service) =>
         Api.Store.Modify("jobs", Ns, $"{name}-{service}", job => job["status"] = new JsonObject { ["active"] = 1, ["ready"] = 1 });
 
+    /// <summary>Plays the kubelet: a pod of the experiment's service, labelled as its Job's pods are, with this status.</summary>
+    public void StorePod(string experiment, string service, string pod, JsonObject status) =>
+        Api.Store.Upsert("pods", new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = pod, ["namespace"] = Ns,
+                ["labels"] = new JsonObject { ["pipeline.efficient-reasoning.dev/experiment"] = experiment, ["app.kubernetes.io/component"] = service },
+            },
+            ["status"] = status,
+        });
+
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? patience = null)
     {
         var limit = patience ?? Patience;
